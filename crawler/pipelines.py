@@ -1,0 +1,117 @@
+"""The store pipeline: batches pages and failures into the DuckDB file via store.writer.
+
+open_spider opens the Writer, records the run and loads the URLs already stored
+(so the spider skips them before fetching); items are flushed every
+VEILLE_FLUSH_EVERY items and on close; close_spider stores the per-source summary
+as the run's record. Each flush is one transaction per batch (see store.writer):
+a SIGKILL loses at most the unflushed batch, never the file.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from typing import Any
+
+from crawler.items import PERMANENT_REASONS, CrawlContext
+from veille.records import FetchedPage, FetchFailure
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, flush_every: int) -> None:
+        self.flush_every = flush_every
+        self.pages: list[FetchedPage] = []
+        self.failures: list[FetchFailure] = []
+        self._stack = ExitStack()
+        self.writer: Any = None
+        self.context: CrawlContext | None = None
+        self.crawler: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        pipeline = cls(flush_every=crawler.settings.getint("VEILLE_FLUSH_EVERY", 50))
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self, spider: Any = None) -> None:
+        from store.writer import Writer
+
+        ctx: CrawlContext = self.crawler.spider.context
+        self.context = ctx
+        self.writer = self._stack.enter_context(Writer.open(ctx.db_path))
+        self.writer.upsert_sources(ctx.sources.values())
+        ctx.run_id = self.writer.start_run(kind="crawl", sources=list(ctx.sources))
+        ctx.known = {sid: self.writer.known_urls(sid) for sid in ctx.sources}
+        ctx.gone = permanent_failures(self.writer, list(ctx.sources))
+        for sid in ctx.sources:
+            ctx.stats_for(sid)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, FetchedPage):
+            self.pages.append(item)
+        elif isinstance(item, FetchFailure):
+            self.failures.append(item)
+        if len(self.pages) + len(self.failures) >= self.flush_every:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        ctx = self.context
+        assert ctx is not None and self.writer is not None
+        pages, failures = self.pages, self.failures
+        self.pages, self.failures = [], []
+        by_source: dict[str, list[FetchedPage]] = {}
+        for page in pages:
+            by_source.setdefault(page.source_id, []).append(page)
+        for sid, batch in by_source.items():
+            ctx.stats_for(sid).new += self.writer.save_pages(batch)
+        if failures:
+            self.writer.save_failures(failures)
+
+    def close_spider(self, spider: Any = None) -> None:
+        ctx = self.context
+        assert ctx is not None
+        try:
+            self.flush()
+            # Crawler.stop_async() clears `crawling` before closing: a signal stopped us.
+            if self.crawler is not None and not self.crawler.crawling:
+                ctx.close_reason = "shutdown"
+            failed = any(s.failed for s in ctx.stats.values())
+            finished = ctx.close_reason in ("", "finished")
+            ctx.status = "ok" if finished and not failed else "partial"
+            self.writer.finish_run(ctx.run_id, status=ctx.status, summary=summary_dict(ctx))
+        except Exception as exc:
+            ctx.store_error = f"{type(exc).__name__}: {exc}"
+            log.exception("could not write the end of the crawl to %s", ctx.db_path)
+            raise
+        finally:
+            self._stack.close()
+
+
+def permanent_failures(writer: Any, source_ids: list[str]) -> dict[str, set[str]]:
+    """URLs that failed for good in an earlier run, per source. The writer contract has
+    no reader for this, so it reads fetch_failures on the writer's own connection."""
+    rows = writer.con.execute(
+        "SELECT DISTINCT source_id, url FROM fetch_failures WHERE reason IN "
+        f"({', '.join('?' * len(PERMANENT_REASONS))})", list(PERMANENT_REASONS)).fetchall()
+    out: dict[str, set[str]] = {sid: set() for sid in source_ids}
+    for sid, url in rows:
+        if sid in out:
+            out[sid].add(url)
+    return out
+
+
+def summary_dict(ctx: CrawlContext) -> dict[str, Any]:
+    per_source = {sid: st.to_dict() for sid, st in sorted(ctx.stats.items())}
+    totals: dict[str, Any] = {k: sum(s[k] for s in per_source.values())
+                              for k in ("discovered", "skipped", "gone", "over_limit", "fetched", "new",
+                                        "cleaned")}
+    failed: dict[str, int] = {}
+    for s in per_source.values():
+        for reason, n in s["failed"].items():
+            failed[reason] = failed.get(reason, 0) + n
+    totals["failed"] = dict(sorted(failed.items()))
+    return {"sources": per_source, "totals": totals, "max_pages": ctx.max_pages,
+            "close_reason": ctx.close_reason or "finished"}

@@ -1,0 +1,78 @@
+"""Run a crawl programmatically: `run_crawl(sources=..., db_path=...) -> CrawlSummary`.
+
+Scrapy runs in-process (AsyncCrawlerProcess, asyncio reactor). A Twisted reactor
+cannot restart, so one process runs one crawl: tests and cron call `veille crawl`
+as a subprocess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawler.items import CrawlContext
+from crawler.sources import Source
+from veille.config import Settings
+from veille.errors import StoreError, VeilleError
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    """The run's record, as stored in crawl_runs.summary (`data`)."""
+
+    run_id: str
+    status: str  # ok | partial | failed
+    db_path: str
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "status": self.status, "db_path": self.db_path, **self.data}
+
+    def table(self) -> Any:
+        """A rich Table: one row per source, then the totals."""
+        from rich.table import Table
+
+        table = Table("source", "discovered", "skipped", "gone", "fetched", "new", "cleaned",
+                      "over limit", "failed (by reason)",
+                      title=f"crawl {self.run_id}: {self.status}")
+        rows = [*self.data["sources"].items(), ("TOTAL", self.data["totals"])]
+        for sid, s in rows:
+            failed = ", ".join(f"{r} {n}" for r, n in s["failed"].items()) or "-"
+            table.add_row(sid, *(str(s[k]) for k in ("discovered", "skipped", "gone", "fetched", "new",
+                                                     "cleaned", "over_limit")), failed)
+        return table
+
+
+def run_crawl(*, sources: Iterable[Source], db_path: str | Path, max_pages: int | None = None,
+              settings: Settings | None = None, overrides: Mapping[str, Any] | None = None,
+              politeness: bool = True) -> CrawlSummary:
+    """Crawl `sources` into `db_path`. Raises AlreadyRunningError (exit 75) when another
+    crawl holds the lock of this database, StoreError when the store failed."""
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    from crawler.lock import crawl_lock
+    from crawler.settings import scrapy_settings
+    from crawler.spiders.press import PressSpider
+
+    settings = settings or Settings()
+    source_map = {s.id: s for s in sources}
+    scrapy_conf = scrapy_settings(settings, politeness=politeness, overrides=overrides)
+    ctx = CrawlContext(sources=source_map, db_path=str(db_path), max_pages=max_pages,
+                       max_page_bytes=int(scrapy_conf["DOWNLOAD_MAXSIZE"]))
+    with crawl_lock(db_path):
+        process = AsyncCrawlerProcess(scrapy_conf)
+        process.crawl(PressSpider, context=ctx)
+        process.start()
+    if not ctx.run_id:
+        raise VeilleError(f"the crawl did not start (store {db_path}); see the log above")
+    if ctx.store_error:
+        raise StoreError(
+            f"the crawl could not write to {db_path}: {ctx.store_error}; "
+            "see the log above. Pages already written are kept; re-run to continue."
+        )
+    from crawler.pipelines import summary_dict
+
+    return CrawlSummary(run_id=ctx.run_id, status=ctx.status, db_path=str(db_path),
+                        data=summary_dict(ctx))

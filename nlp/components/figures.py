@@ -1,0 +1,447 @@
+"""`veille_figures`: the quantities an article gives about access to general practice.
+
+Regex first, linear in the text: `nlp.numbers.find_numbers` lists every number (digits
+and words); each is then classified by what surrounds it, with the rules of
+`nlp/resources/figures.toml`:
+
+1. dates, years, denominators, ordinals and page furniture are dropped;
+2. densities "N (médecins) pour M habitants" are normalised per 100,000;
+3. "N ans/mois/semaines" is an age (a doctor's) or a duration (absence, waiting,
+   rotation) only with the right words around it, otherwise nothing;
+4. otherwise the head noun after the number decides the kind (`[heads]`);
+5. a bare number takes the kind of a recent figure ("quarante-deux MSP ... Treize
+   autres"; "deux binômes, puis quatre"), and "il en verra trente-huit" counts
+   consultations.
+
+Every figure keeps its evidence: `doc.text[start:end] == text`. One figure is kept
+per (kind, value) in a document: articles repeat their key numbers (headline, body).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.furniture import is_furniture_line
+from nlp.labels import FIGURE_KINDS
+from nlp.numbers import NumberSpan, find_numbers
+from nlp.resources import load_toml
+from veille.records import Figure
+
+if not Doc.has_extension("figures"):
+    Doc.set_extension("figures", default=None)
+
+_I = re.IGNORECASE
+_WINDOW = 80  # characters looked at on each side of a number
+_SCALED = re.compile(r"(?:millions?|milliards?|billions?|thousand|aines?|iers?)$", _I)
+_DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    approx: re.Pattern[str]
+    fillers: re.Pattern[str]
+    ratio_after: re.Pattern[str]
+    predicates: tuple[tuple[str, re.Pattern[str]], ...]
+    heads: tuple[tuple[str, re.Pattern[str]], ...]
+    density_between: re.Pattern[str]
+    density_denominator: re.Pattern[str]
+    per_doctor: re.Pattern[str]
+    time_units: dict[str, float]
+    time_unit: re.Pattern[str]
+    duree_before: re.Pattern[str]
+    duree_after: re.Pattern[str]
+    duree_sentence: re.Pattern[str]
+    age_apposition_english: re.Pattern[str]
+    before_compare: re.Pattern[str]
+    age_before: re.Pattern[str]
+    age_after_english: re.Pattern[str]
+    age_aged: re.Pattern[str]
+    doctor_context: re.Pattern[str]
+    child_context: re.Pattern[str]
+    after_other: re.Pattern[str]
+    before_list: re.Pattern[str]
+    anaphora_kinds: frozenset[str]
+    en_verb: re.Pattern[str]
+    year_before: re.Pattern[str]
+    month_after: re.Pattern[str]
+    denominator_before: re.Pattern[str]
+    range_after: re.Pattern[str]
+    range_before: re.Pattern[str]
+    furniture_lines: re.Pattern[str]
+    masks: re.Pattern[str]
+    pct_unrelated: re.Pattern[str]
+    pct_context: re.Pattern[str]
+
+
+@lru_cache(maxsize=4)
+def load_rules(resource: str = "figures") -> _Rules:
+    """Compile the shipped rules once; `resource` names a TOML in nlp/resources."""
+    data = load_toml(resource)
+    sections = ("heads", "density", "time", "anaphora", "exclude")
+    heads, dens, time, ana, exc = (data[k] for k in sections)
+
+    def c(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, _I)
+
+    unknown = set(heads["order"]) - set(FIGURE_KINDS) - {"patients_without_doctor"}
+    if unknown:
+        raise ValueError(f"{resource}.toml: unknown kinds in [heads].order: {sorted(unknown)}")
+    return _Rules(
+        approx=c(data["approx"]["prefix"]),
+        fillers=c(rf"^\s*(?:{heads['fillers']}\s+){{0,2}}"),
+        ratio_after=c(heads["ratio_after"]),
+        predicates=tuple((k, c(rf"\b{heads[k]}{heads['predicate_before']}"))
+                         for k in heads["predicate_kinds"]),
+        heads=tuple((kind, c(heads[kind])) for kind in heads["order"]),
+        density_between=c(dens["between"]),
+        density_denominator=c(dens["denominator"]),
+        per_doctor=c(dens["per_doctor"]),
+        time_units={k.lower(): float(v) for k, v in time["units"].items()},
+        time_unit=c(time["unit"]),
+        duree_before=c(time["duree_before"]),
+        duree_after=c(time["duree_after"]),
+        duree_sentence=c(time["duree_sentence"]),
+        age_apposition_english=re.compile(time["age_apposition_english"]),  # case matters
+        before_compare=c(ana["before_compare"]),
+        age_before=c(time["age_before"]),
+        age_after_english=c(time["age_after_english"]),
+        age_aged=c(time["age_aged"]),
+        doctor_context=c(time["doctor_context"]),
+        child_context=c(time["child_context"]),
+        after_other=c(ana["after_other"]),
+        before_list=c(ana["before_list"]),
+        anaphora_kinds=frozenset(ana["kinds"]),
+        en_verb=c(ana["en_verb"]),
+        year_before=c(exc["year_before"]),
+        month_after=c(exc["month_after"]),
+        denominator_before=c(exc["denominator_before"]),
+        range_after=c(exc["range_after"]),
+        range_before=c(exc["range_before"]),
+        furniture_lines=re.compile("|".join(f"(?:{p})" for p in exc["lines"]), re.I | re.M),
+        masks=c("|".join(f"(?:{p})" for p in exc["masks"])),
+        pct_unrelated=c(exc["pourcentage_unrelated"]),
+        pct_context=c(exc["pourcentage_context"]),
+    )
+
+
+@Language.factory("veille_figures", default_config={"resource": "figures", "only_relevant": True})
+def make_figures(
+    nlp: Language, name: str, *, resource: str, only_relevant: bool
+) -> FigureExtractor:
+    return FigureExtractor(resource=resource, only_relevant=only_relevant)
+
+
+class FigureExtractor:
+    """Sets `doc._.figures: list[Figure]`; reads `doc._.communes` when `veille_places` ran.
+
+    With `only_relevant`, a doc that `veille_relevance` judged off-topic gets no figures:
+    a figure is a quantity that matters for access to doctors (a rally's kilometres
+    do not). Without a relevance component every doc is read.
+    """
+
+    def __init__(self, *, resource: str = "figures", only_relevant: bool = True) -> None:
+        self.rules = load_rules(resource)
+        self.only_relevant = only_relevant
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.only_relevant and Doc.has_extension("relevant") and doc._.relevant is False:
+            doc._.figures = []
+            return doc
+        doc._.figures = extract_figures(
+            doc.text, lang=_doc_lang(doc), sentences=_sentences(doc), communes=_communes(doc),
+            doc=doc, rules=self.rules,
+        )
+        return doc
+
+
+def extract_figures(
+    text: str,
+    *,
+    lang: str = "fr",
+    sentences: list[tuple[int, int]] | None = None,
+    communes: list[tuple[int, str]] | None = None,
+    doc: Doc | None = None,
+    rules: _Rules | None = None,
+) -> list[Figure]:
+    """Figures of `text`. `communes` are (mention start, INSEE) pairs; `doc` adds POS checks."""
+    rules = rules or load_rules()
+    sentences = sentences or _regex_sentences(text)
+    starts = [s for s, _ in sentences]
+    masked = _mask(text, rules)
+    numbers = find_numbers(masked, lang=lang)
+    found: list[tuple[Figure, int]] = []  # with the sentence index, for anaphora
+    consumed = -1  # end of a density's denominator, which is not a figure of its own
+    for i, n in enumerate(numbers):
+        if n.ordinal or n.start < consumed:
+            continue
+        sent = max(bisect_right(starts, n.start) - 1, 0)
+        s_start, s_end = sentences[sent] if sentences else (0, len(text))
+        nxt = numbers[i + 1] if i + 1 < len(numbers) else None
+        hit = _classify(masked, n, nxt, (s_start, s_end), rules, doc, found, sent)
+        if hit is None:
+            continue
+        kind, value, start, end, consumed_to = hit
+        consumed = max(consumed, consumed_to)
+        fig = Figure(value=round(value, 2), kind=kind, unit=FIGURE_KINDS[kind][0],
+                     text=text[start:end], start=start, end=end,
+                     commune_insee=_commune_in(communes or [], s_start, s_end))
+        found.append((fig, sent))
+    return _dedupe([f for f, _ in found])
+
+
+def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[int, int], r: _Rules,
+              doc: Doc | None, found: list[tuple[Figure, int]], sent: int,
+              ) -> tuple[str, float, int, int, int] | None:
+    """(kind, value, start, end, consumed up to) for one number, or None if not a figure."""
+    sentence = text[bounds[0] : bounds[1]]
+    before = text[max(0, n.start - _WINDOW) : n.start]
+    after = text[n.end : n.end + _WINDOW]
+    surface = text[n.start : n.end]
+    if r.month_after.match(after):
+        return None
+    year_like = not n.spelled and re.fullmatch(r"(?:18|19|20)\d\d", surface)
+    if year_like and r.year_before.search(before):
+        return None
+    approx = r.approx.search(before)
+    start = n.start - len(approx.group()) if approx else n.start
+
+    # Densities, normalised per 100,000 inhabitants.
+    if nxt is not None and n.value > 0 and r.density_between.match(text[n.end : nxt.start]):
+        denom = r.density_denominator.match(text[nxt.end : nxt.end + _WINDOW])
+        if denom and nxt.value > 0:
+            end = nxt.end + denom.end()
+            return "densite", n.value * 100_000 / nxt.value, start, end, end
+    per_doctor = r.per_doctor.match(after)
+    if per_doctor and n.value >= 100:
+        return "densite", 100_000 / n.value, start, n.end + per_doctor.end(), n.end
+    if r.denominator_before.search(before) and r.density_denominator.match(after):
+        return None
+
+    unit = r.time_unit.match(after)
+    if unit or r.age_after_english.match(after) or r.age_aged.search(before):
+        return _time_figure(text, n, before, after, unit, bounds, r, start)
+    if (r.age_apposition_english.search(before) and re.match(r"\s*,", after)
+            and 25 <= n.value < 100 and not n.spelled):
+        return "age", n.value, n.start, n.end, n.end
+
+    # "un médecin", "une maison de santé": an article, not a count.
+    if n.spelled and n.value == 1:
+        return None
+    if before.rstrip().endswith("€"):
+        return "montant", n.value, start - len(before) + len(before.rstrip()) - 1, n.end, n.end
+    head = _head(after, surface, r)
+    if head is not None:
+        kind, head_end = head
+        if kind in r.anaphora_kinds and r.ratio_after.match(after[head_end:]):
+            return None
+        if kind == "pourcentage" and (
+            r.pct_unrelated.search(sentence) or not r.pct_context.search(sentence)
+        ):
+            return None
+        return kind, n.value, start, n.end + head_end, n.end
+    if n.value != int(n.value):
+        return None
+    for kind, pattern in r.predicates:
+        if pattern.search(before) and not _noun_at(doc, n.end):
+            return kind, n.value, start, n.end, n.end
+    en_verb = r.en_verb.search(before)
+    if en_verb and r.doctor_context.search(text[max(0, n.start - 400) : n.start]) or (
+        en_verb and re.search(r"patients|ordonnances", text[max(0, n.start - 400) : n.start], _I)
+    ):
+        return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
+    return _anaphora(text, n, before, after, r, doc, found, sent, start)
+
+
+def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Match[str] | None,
+                 bounds: tuple[int, int], r: _Rules, start: int,
+                 ) -> tuple[str, float, int, int, int] | None:
+    """An age (a doctor's, in years) or a duration (in days) that matters, else None."""
+    sentence = text[bounds[0] : bounds[1]]
+    if unit is not None:
+        word = unit.group("unit").lower()
+        unit_end = n.end + unit.end()
+        is_years = word in {"an", "ans", "year", "years"}
+        age_trigger = r.age_before.search(before) if is_years else None
+    else:  # "32-year-old", "aged 32"
+        word = "years"
+        english = r.age_after_english.match(after)
+        unit_end = n.end + (english.end() if english else 0)
+        age_trigger = r.age_aged.search(before) or re.search(r"$", before)
+    tail = text[unit_end : unit_end + _WINDOW]
+    if (
+        age_trigger
+        and not (n.spelled and n.value == 1)
+        and 18 <= n.value < 100
+        # the doctor may be named in the sentence before ("Le Dr X ... Il a 67 ans")
+        and r.doctor_context.search(text[max(bounds[0] - 200, 0) : bounds[1]])
+        and not r.child_context.search(sentence)
+        and not r.range_after.match(tail)
+        and not r.range_before.search(before)
+        and not re.match(r"\s+de\s", tail)  # "à deux ans de la retraite"
+        and not re.search(r"(?:plus|moins)\s+de\s*$|over\s*$|under\s*$", before, _I)
+    ):
+        lead = age_trigger.group()
+        age_start = n.start - len(lead.lstrip(" ,("))
+        return "age", n.value, age_start, unit_end, unit_end
+    if unit is None:
+        return None
+    days = r.time_units.get(word)
+    trigger = r.duree_before.search(before)
+    waiting = r.duree_sentence.search(text[bounds[0] : n.start])
+    if days and (trigger or waiting or r.duree_after.match(tail)):
+        d_start = n.start - len(trigger.group()) if trigger else start
+        return "duree", n.value * days, d_start, unit_end, unit_end
+    return None
+
+
+def _head(after: str, surface: str, r: _Rules) -> tuple[str, int] | None:
+    """The kind given by the head noun after the number, and where that noun ends."""
+    pos = 0
+    if _SCALED.search(surface):
+        de = _DE.match(after)  # "2 millions d'euros", "une centaine de patients"
+        pos = de.end() if de else 0
+    immediate = after[pos:]
+    for kind, pattern in r.heads:
+        if kind in {"pourcentage", "montant", "distance"}:
+            m = pattern.match(immediate.lstrip(" \u00a0\u202f"))
+            if m:
+                lead = len(immediate) - len(immediate.lstrip(" \u00a0\u202f"))
+                return kind, pos + lead + m.end()
+            continue
+        fill = r.fillers.match(immediate)
+        offset = fill.end() if fill else 0
+        m = pattern.match(immediate[offset:])
+        if m:
+            kind = "patients" if kind == "patients_without_doctor" else kind
+            return kind, pos + offset + m.end()
+    return None
+
+
+def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: _Rules, doc: Doc | None,
+              found: list[tuple[Figure, int]], sent: int, start: int,
+              ) -> tuple[str, float, int, int, int] | None:
+    """A bare number after a count of the same thing: "Treize autres", "puis quatre"."""
+    if not found:
+        return None
+    last, last_sent = found[-1]
+    close = n.start - last.end < _WINDOW and "\n" not in text[last.end : n.start]
+    compare = r.before_compare.search(before)
+    if compare and close and not _noun_at(doc, n.end):
+        return last.kind, n.value, n.start - len(compare.group()), n.end, n.end
+    if last.kind not in r.anaphora_kinds:
+        return None
+    other = r.after_other.match(after)
+    if other and sent - last_sent <= 2 and not _noun_at(doc, n.end + other.end()):
+        return last.kind, n.value, start, n.end + other.end(), n.end
+    listed = r.before_list.search(before)
+    if listed and close and not _noun_at(doc, n.end):
+        return last.kind, n.value, n.start - len(listed.group()), n.end, n.end
+    if last_sent == sent and close and _pos_around(doc, n) == ("PUNCT", "VERB"):
+        return last.kind, n.value, start, n.end, n.end
+    return None
+
+
+def _pos_around(doc: Doc | None, n: NumberSpan) -> tuple[str, str] | None:
+    """Coarse POS of the tokens just before and after a number ("VERB" covers AUX)."""
+    if doc is None or not doc.has_annotation("POS"):
+        return None
+    span = doc.char_span(n.start, n.end, alignment_mode="expand")
+    if span is None or span.start == 0 or span.end >= len(doc):
+        return None
+    prev, nxt = doc[span.start - 1], doc[span.end]
+    return prev.pos_, ("VERB" if nxt.pos_ == "AUX" else nxt.pos_)
+
+
+def _noun_at(doc: Doc | None, char: int) -> bool:
+    """Whether the first token after `char` is a noun (needs a tagged doc; else False)."""
+    if doc is None or not doc.has_annotation("POS"):
+        return False
+    for token in doc:
+        if token.idx >= char:
+            return token.pos_ in {"NOUN", "PROPN"} and not token.is_punct
+    return False
+
+
+def _mask(text: str, r: _Rules) -> str:
+    """Blank out furniture lines, phone numbers, times, article numbers; offsets stay put."""
+    chars = list(text)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, b):
+            if chars[k] != "\n":
+                chars[k] = " "
+
+    for m in r.masks.finditer(text):
+        blank(m.start(), m.end())
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip() and (r.furniture_lines.search(line) or is_furniture_line(line)):
+            blank(pos, pos + len(line))
+        pos += len(line) + 1
+    return "".join(chars)
+
+
+def _dedupe(figures: list[Figure]) -> list[Figure]:
+    seen: set[tuple[str, float]] = set()
+    out = []
+    for f in figures:
+        key = (f.kind, round(f.value, 1))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _commune_in(communes: list[tuple[int, str]], start: int, end: int) -> str | None:
+    codes = {insee for pos, insee in communes if start <= pos < end}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _doc_lang(doc: Doc) -> str:
+    if Doc.has_extension("lang") and doc._.lang:
+        return str(doc._.lang)
+    from nlp.lang import detect_lang
+
+    return detect_lang(doc.text) or "fr"
+
+
+def _communes(doc: Doc) -> list[tuple[int, str]]:
+    if not Doc.has_extension("communes"):
+        return []
+    return [(m.start, c.insee) for c in (doc._.communes or []) for m in c.mentions]
+
+
+_SENT_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def _regex_sentences(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _SENT_END.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out or [(0, len(text))]
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Model sentences, cut again at line breaks (the models run across paragraphs)."""
+    if not doc.has_annotation("SENT_START"):
+        return _regex_sentences(doc.text)
+    out = []
+    for sent in doc.sents:
+        pos = sent.start_char
+        for m in re.finditer(r"\n+", sent.text):
+            if sent.start_char + m.start() > pos:
+                out.append((pos, sent.start_char + m.start()))
+            pos = sent.start_char + m.end()
+        if pos < sent.end_char:
+            out.append((pos, sent.end_char))
+    return out or [(0, len(doc.text))]

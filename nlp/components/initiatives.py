@@ -1,0 +1,263 @@
+"""`veille_initiatives`: responses to the doctor shortage reported by the article.
+
+Sets `Doc._.initiatives: list[Initiative]`, one per (type, commune). Rules are data
+(resources/initiatives.toml for types and status, resources/actors.toml for actors).
+A type fires on a sentence that matches one of its patterns; the evidence is that
+sentence. Communes come from `Doc._.communes` (set by `veille_places`, treated as empty
+when absent): those named in the same clause or sentence, else in the previous sentence
+when this one refers back, else the article's primary commune when the actor is the
+town itself, else null (a national or regional initiative).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.relevance import sentence_spans
+from nlp.resources import load_toml
+from veille.records import Initiative, Span
+
+_FLAGS = re.IGNORECASE
+# A sentence that continues the previous one's subject ("Elle ouvrira...", "Le projet...");
+# used with .match(text, pos), which anchors at pos (a "^" would not).
+_REFERS_BACK = re.compile(
+    r"(il|elle|ils|elles|celle-ci|celui-ci|cette (structure|maison|derni[èe]re|antenne)|"
+    r"ce (projet|centre|dispositif|cabinet|lieu)|ces (structures|centres|maisons)|là|"
+    r"le projet|la structure|l'[ée]tablissement|le b[âa]timent|"
+    r"it|they|the (centre|center|project))\b",
+    _FLAGS,
+)
+# The town itself acts ("la mairie a publié une annonce"): the article's primary commune.
+_LOCAL_ACTOR = re.compile(r"\b(la mairie|la municipalit[ée]|le maire|la commune|town hall|mayor)\b",
+                          _FLAGS)
+_CLAUSE_BREAK = re.compile(r"[;:]")
+# Page furniture that names other articles ("Lire aussi : une MSP ouvre à X") reports
+# nothing; reader comments after a "Commentaires" heading are not the article's facts.
+_FURNITURE = re.compile(r"(à |a )?(lire|voir) aussi|plus d'infos|read also|see also|"
+                        r"l[ée]gende photo|cr[ée]dits? photo", _FLAGS)
+_COMMENTS = re.compile(r"(\d+ )?(commentaires?|r[ée]actions?|comments?)\s*(\(\d+\))?\s*:?$", _FLAGS)
+
+
+def register_extensions() -> None:
+    if not Doc.has_extension("initiatives"):
+        Doc.set_extension("initiatives", default=None)
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    name: str
+    patterns: re.Pattern[str] | None
+    weak: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+    context: re.Pattern[str] | None
+    follow: re.Pattern[str] | None
+    unless: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    types: tuple[TypeRule, ...]
+    status: tuple[tuple[str, re.Pattern[str]], ...]
+    actors: tuple[tuple[str, re.Pattern[str]], ...]
+    health: re.Pattern[str] | None  # the [context] health vocabulary, reused by relevance
+
+
+def _alt(patterns: list[str] | None) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    cfg = load_toml("initiatives")
+    contexts = {k: re.compile(v, _FLAGS) for k, v in cfg.get("context", {}).items()}
+    types = []
+    for name, t in cfg["types"].items():
+        follow = t.get("follow")
+        types.append(TypeRule(
+            name=name, patterns=_alt(t.get("patterns")), weak=_alt(t.get("weak_patterns")),
+            exclude=_alt(t.get("exclude")),
+            context=contexts[t["context"]] if "context" in t else None,
+            follow=re.compile(follow, _FLAGS) if follow else None,
+            unless=tuple(t.get("unless", ())),
+        ))
+    status = tuple((k, _alt(v)) for k, v in cfg["status"].items())
+    actors = tuple((a["name"], _alt(a["patterns"])) for a in load_toml("actors")["actors"])
+    return Rules(tuple(types), status, actors, contexts.get("health"))  # type: ignore[arg-type]
+
+
+@dataclass
+class _Hit:
+    type: str
+    sentence: int
+    match: tuple[int, int]
+    weak: bool
+    communes: list[str | None] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    insee: str
+    primary: bool
+
+
+def find_initiatives(doc: Doc) -> list[Initiative]:
+    text = doc.text
+    r = rules()
+    spans = _article_sentences(text)
+    mentions = _mentions(doc)
+    hits: list[_Hit] = []
+    fired: dict[int, set[str]] = {}
+    for i, (s, e) in enumerate(spans):
+        for rule in r.types:
+            hit = _match(rule, text, spans, i)
+            if hit is None and rule.follow and rule.name in fired.get(i - 1, set()):
+                # "une quatrième structure sera livrée à Maurs": same type, new commune.
+                m = rule.follow.search(text, s, e)
+                if m and _in(mentions, s, e):
+                    hit = _Hit(rule.name, i, m.span(), weak=False)
+            if hit is not None:
+                hits.append(hit)
+                fired.setdefault(i, set()).add(rule.name)
+    strong_types = {h.type for h in hits if not h.weak}
+    by_name = {t.name: t for t in r.types}
+    hits = [h for h in hits
+            if not (h.weak and any(u in strong_types for u in by_name[h.type].unless))]
+    found: dict[tuple[str, str | None], Initiative] = {}
+    for h in hits:
+        s, e = spans[h.sentence]
+        evidence = Span(s, e, text[s:e])
+        actors = _actors(r, text, spans, h.sentence)
+        status = _status(r, text, s, e, h.match)
+        for insee in _communes(text, spans, h, mentions):
+            key = (h.type, insee)
+            old = found.get(key)
+            if old is None:
+                found[key] = Initiative(h.type, insee, actors, status, evidence)
+            else:
+                merged = old.actors + tuple(a for a in actors if a not in old.actors)
+                found[key] = Initiative(h.type, insee, merged, old.status or status, old.evidence)
+    return list(found.values())
+
+
+def _article_sentences(text: str) -> list[tuple[int, int]]:
+    """The article's own sentences: stop at the comments heading, skip furniture lines."""
+    out = []
+    for s, e in sentence_spans(text):
+        if _COMMENTS.fullmatch(text, s, e):
+            break
+        if not _FURNITURE.match(text, s, e):
+            out.append((s, e))
+    return out
+
+
+def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _Hit | None:
+    s, e = spans[i]
+    if rule.exclude is not None and rule.exclude.search(text, s, e):
+        # An excluded sense anywhere in the sentence: drop only the hits it covers.
+        bad = [m.span() for m in rule.exclude.finditer(text, s, e)]
+    else:
+        bad = []
+    for pattern, weak in ((rule.patterns, False), (rule.weak, True)):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(text, s, e):
+            if any(b0 <= m.start() < b1 or m.start() <= b0 < m.end() for b0, b1 in bad):
+                continue
+            if rule.context is not None and not _has_context(rule.context, text, spans, i):
+                return None
+            return _Hit(rule.name, i, m.span(), weak)
+    return None
+
+
+def _has_context(context: re.Pattern[str], text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    lo, hi = spans[max(i - 1, 0)][0], spans[min(i + 1, len(spans) - 1)][1]
+    return context.search(text, lo, hi) is not None
+
+
+def _mentions(doc: Doc) -> list[_Mention]:
+    links = doc._.communes if Doc.has_extension("communes") else None
+    out = []
+    for link in links or ():
+        for m in link.mentions:
+            out.append(_Mention(m.start, m.end, link.insee, link.primary))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _in(mentions: list[_Mention], s: int, e: int) -> list[str]:
+    seen: list[str] = []
+    for m in mentions:
+        if s <= m.start < e and m.insee not in seen:
+            seen.append(m.insee)
+    return seen
+
+
+def _communes(text: str, spans: list[tuple[int, int]], h: _Hit,
+              mentions: list[_Mention]) -> list[str | None]:
+    s, e = spans[h.sentence]
+    clause_s, clause_e = s, e
+    for b in _CLAUSE_BREAK.finditer(text, s, e):
+        if b.start() < h.match[0]:
+            clause_s = b.end()
+        elif b.start() >= h.match[1]:
+            clause_e = b.start()
+            break
+    found = _in(mentions, clause_s, clause_e) or _in(mentions, s, e)
+    if not found and h.sentence > 0 and _REFERS_BACK.match(text, s):
+        ps, pe = spans[h.sentence - 1]
+        found = _in(mentions, ps, pe)
+    if not found and _LOCAL_ACTOR.search(text, s, e):
+        found = [m.insee for m in mentions if m.primary][:1]
+    return list(found) if found else [None]
+
+
+def _actors(r: Rules, text: str, spans: list[tuple[int, int]], i: int) -> tuple[str, ...]:
+    for j in (i, i - 1):
+        if j < 0:
+            break
+        s, e = spans[j]
+        names = tuple(name for name, p in r.actors if p.search(text, s, e))
+        if names:
+            return names
+    return ()
+
+
+def _status(r: Rules, text: str, s: int, e: int, trigger: tuple[int, int]) -> str | None:
+    best: tuple[int, str] | None = None
+    for name, pattern in r.status:
+        for m in pattern.finditer(text, s, e):
+            if m.start() >= trigger[1]:
+                gap = m.start() - trigger[1]
+            elif m.end() <= trigger[0]:
+                gap = trigger[0] - m.end()
+            else:
+                continue  # the cue is the trigger itself ("projet de loi")
+            if best is None or gap < best[0]:
+                best = (gap, name)
+    return best[1] if best else None
+
+
+class InitiativesComponent:
+    def __init__(self) -> None:
+        register_extensions()
+        rules()  # fail at pipeline build time, not on the first document
+
+    def __call__(self, doc: Doc) -> Doc:
+        if Doc.has_extension("relevant") and doc._.relevant is False:
+            doc._.initiatives = []  # off-topic pages report no initiatives
+        else:
+            doc._.initiatives = find_initiatives(doc)
+        return doc
+
+
+@Language.factory("veille_initiatives")
+def make_initiatives(nlp: Language, name: str) -> InitiativesComponent:
+    return InitiativesComponent()

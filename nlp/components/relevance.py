@@ -1,0 +1,160 @@
+"""`veille_relevance`: is this article about access to general practice in France?
+
+Sets `Doc._.relevance` (float in [0, 1]) and `Doc._.relevant` (bool). A logistic score
+over sentence-level cues (rules in resources/relevance.toml, section [component]):
+topic sentences (the headline weighs more), doctor lemmas, and penalties for other
+senses of "désert", vets, medical deserts abroad and hospital labour disputes. Works on
+`spacy.blank` too (lemmas then fall back to lowercase word forms).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.components.initiatives import rules as initiative_rules
+from nlp.relevance import sentence_spans
+from nlp.resources import load_toml
+
+
+def register_extensions() -> None:
+    # None until scored: downstream components can tell "not scored" from "off topic".
+    for name, default in (("relevance", None), ("relevant", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    weights: dict[str, float]
+    doctor_lemmas: frozenset[str]
+    care_lemmas: frozenset[str]
+    vet_lemmas: frozenset[str]
+    topic: re.Pattern[str]
+    negative: re.Pattern[str]
+    labour: re.Pattern[str]
+    foreign: re.Pattern[str]
+    french: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    cfg = load_toml("relevance")["component"]
+
+    def alt(key: str) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in cfg[key]), re.IGNORECASE)
+
+    numeric = {k: float(v) for k, v in cfg.items() if isinstance(v, int | float)}
+    return _Rules(numeric, frozenset(cfg["doctor_lemmas"]), frozenset(cfg["care_lemmas"]),
+                  frozenset(cfg["vet_lemmas"]),
+                  alt("topic"), alt("negative"), alt("labour"), alt("foreign"), alt("french"))
+
+
+@dataclass(frozen=True)
+class RelevanceFeatures:
+    """What the score is made of; kept so that tests and the docs can explain a verdict."""
+
+    headline_topic: bool
+    headline_doctor: bool
+    topic_sentences: int
+    doctor_mentions: int
+    care_mentions: int
+    negative_sentences: int
+    vet_mentions: int
+    foreign_mentions: int
+    french_markers: float
+    labour_sentences: int
+
+
+def features(doc: Doc) -> RelevanceFeatures:
+    rules = _rules()
+    # Patterns are written lowercase and matched case-insensitively on the original text
+    # (the sentence splitter needs the capitals; str.lower() may shift offsets).
+    low = doc.text
+    spans = sentence_spans(low)
+    n_head = _headline_sentences(doc, spans)
+    n_doc = n_care = n_vet = 0
+    for token in doc:
+        # Lemma when the model gives one, else the word form with a plural -s removed.
+        forms = {(token.lemma_ or token.lower_).lower(), token.lower_, token.lower_.rstrip("s")}
+        if forms & rules.doctor_lemmas:
+            n_doc += 1
+        elif forms & rules.vet_lemmas:
+            n_vet += 1
+        elif forms & rules.care_lemmas:
+            n_care += 1
+    head_text = " ".join(low[s:e] for s, e in spans[:n_head]).lower()
+    topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(low, s, e) for s, e in spans]
+    communes = doc._.communes if Doc.has_extension("communes") else None
+    return RelevanceFeatures(
+        headline_topic=any(topical[:n_head]),
+        headline_doctor=any(w in head_text for w in ("médecin", "medecin", "généraliste",
+                                                      "docteur", "soins", "santé", "doctor")),
+        topic_sentences=sum(topical[n_head:]),
+        doctor_mentions=n_doc,
+        care_mentions=n_care,
+        # An off-topic cue only counts where nothing speaks of access to care.
+        negative_sentences=sum(1 for (s, e), t in zip(spans, topical, strict=True)
+                               if not t and rules.negative.search(low, s, e)),
+        vet_mentions=n_vet,
+        foreign_mentions=sum(1 for _ in rules.foreign.finditer(low)),
+        # Spurious homonym links are possible abroad (Mons, Montréal): half weight, capped.
+        french_markers=sum(1 for _ in rules.french.finditer(low)) + min(len(communes or ()), 4) / 2,
+        labour_sentences=sum(1 for s, e in spans if rules.labour.search(low, s, e)),
+    )
+
+
+def _headline_sentences(doc: Doc, spans: list[tuple[int, int]]) -> int:
+    """How many leading sentences form the headline: the Analyzer's `headline_end` when
+    known (pages may start with a byline), else the first sentence."""
+    end = doc._.headline_end if Doc.has_extension("headline_end") else None
+    if end:
+        return max(1, sum(1 for s, _ in spans if s < end))
+    return 1
+
+
+def _initiative_cue(text: str, s: int, e: int) -> bool:
+    init = initiative_rules()
+    if init.health is None or not init.health.search(text, s, e):
+        return False
+    return any(t.patterns is not None and t.patterns.search(text, s, e) for t in init.types)
+
+
+def score(f: RelevanceFeatures) -> float:
+    w = _rules().weights
+    cap = int(w["topic_cap"])
+    z = w["bias"]
+    z += w["headline_topic"] * f.headline_topic + w["headline_doctor"] * f.headline_doctor
+    z += w["topic_sentence"] * min(f.topic_sentences, cap)
+    z += w["doctor_lemma"] * min(f.doctor_mentions, int(w["doctor_cap"]))
+    z += w["care_lemma"] * min(f.care_mentions, int(w["care_cap"]))
+    z += w["negative_sentence"] * min(f.negative_sentences, cap)
+    if f.vet_mentions >= 2 and 2 * f.vet_mentions >= f.doctor_mentions:
+        z += w["vet_dominant"]
+    if f.foreign_mentions >= 2 and f.foreign_mentions > f.french_markers:
+        z += w["foreign_dominant"]
+    if f.labour_sentences >= 2 and f.labour_sentences >= f.topic_sentences:
+        z += w["labour_dispute"]
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+class RelevanceComponent:
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        value = score(features(doc))
+        doc._.relevance = round(value, 4)
+        doc._.relevant = value >= self.threshold
+        return doc
+
+
+@Language.factory("veille_relevance", default_config={"threshold": 0.5})
+def make_relevance(nlp: Language, name: str, *, threshold: float) -> RelevanceComponent:
+    return RelevanceComponent(threshold)

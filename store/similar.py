@@ -1,0 +1,199 @@
+"""Embeddings in the store and "where else was this tried?" (`veille similar`).
+
+Vectors are unit length, so cosine similarity is a dot product, computed inside
+DuckDB (list_dot_product) over the vectors of ONE model id: vectors of different
+models live in different spaces and are never compared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from store.ids import sha1, utcnow
+from veille.errors import StoreError
+
+CONTEXT_CHARS = 240  # around the evidence: the sentence before/after usually names the who/what
+ARTICLE_CHARS = 1200
+_SENTENCE_END = re.compile(r"[.!?…]\s|\n")
+
+
+@dataclass(frozen=True)
+class SimilarInitiative:
+    """One answer of `veille similar`."""
+
+    initiative_id: str
+    score: float
+    type: str
+    commune_insee: str | None
+    commune_name: str | None
+    departement_code: str | None
+    published: date | None
+    title: str | None
+    url: str
+    source_id: str
+    evidence_text: str
+
+
+def initiative_text(text: str, start: int, end: int, body_start: int = 0) -> str:
+    """The evidence with its context: from the start of the previous sentence to the end of the next."""
+    lo = max(body_start, start - CONTEXT_CHARS)
+    hi = min(len(text), end + CONTEXT_CHARS)
+    before = list(_SENTENCE_END.finditer(text, lo, start))
+    if before:
+        lo = before[-1].end() if len(before) == 1 else before[-2].end()
+    after = _SENTENCE_END.search(text, end, hi)
+    if after:
+        hi = after.end()
+    return " ".join(text[lo:hi].split())
+
+
+def article_text(text: str, body_start: int) -> str:
+    return " ".join(text[: body_start + ARTICLE_CHARS].split())
+
+
+def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
+    """Embed initiatives and relevant articles that have no vector for `model_id` (or a stale one).
+
+    Returns the number of vectors written. Vectors of deleted initiatives are removed.
+    """
+    import pyarrow as pa
+
+    from nlp.embed import get_embedder
+
+    items: list[tuple[str, str, str]] = []  # (kind, id, text)
+    for iid, text, start, end, body_start in con.execute(
+        """
+        SELECT i.initiative_id, a.text, i.evidence_start, i.evidence_end, a.body_start
+        FROM initiatives i JOIN articles a USING (article_id)
+        ORDER BY i.initiative_id
+        """
+    ).fetchall():
+        items.append(("initiative", iid, initiative_text(text, start, end, body_start)))
+    for aid, text, body_start in con.execute(
+        "SELECT article_id, text, body_start FROM articles WHERE relevant ORDER BY article_id"
+    ).fetchall():
+        items.append(("article", aid, article_text(text, body_start)))
+    stored = {
+        (k, i): h for k, i, h in con.execute(
+            "SELECT item_kind, item_id, text_sha1 FROM embeddings WHERE model_id = ?", [model_id]
+        ).fetchall()
+    }
+    todo = [(k, i, t) for k, i, t in items if stored.get((k, i)) != sha1(t)]
+    wanted = {(k, i) for k, i, _ in items}
+    gone = [key for key in stored if key not in wanted]
+    if not todo and not gone:
+        return 0
+    embedder = get_embedder(model_id) if todo else None
+    rows = []
+    for n in range(0, len(todo), batch):
+        chunk = todo[n:n + batch]
+        vectors = embedder.encode([t for _, _, t in chunk])
+        now = utcnow()
+        rows.extend({"item_kind": k, "item_id": i, "model_id": model_id, "dim": int(vectors.shape[1]),
+                     "vector": vec.tolist(), "text_sha1": sha1(t), "created_at": now}
+                    for (k, i, t), vec in zip(chunk, vectors, strict=True))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        keys = [(k, i) for k, i, _ in todo] + gone
+        if keys:
+            con.register("_gone", pa.Table.from_pylist([{"k": k, "i": i} for k, i in keys]))
+            con.execute(
+                "DELETE FROM embeddings WHERE model_id = ? AND (item_kind, item_id) IN (SELECT (k, i) FROM _gone)",
+                [model_id],
+            )
+            con.unregister("_gone")
+        if rows:
+            con.register("_vec", pa.Table.from_pylist(rows, schema=pa.schema([
+                ("item_kind", pa.string()), ("item_id", pa.string()), ("model_id", pa.string()),
+                ("dim", pa.int32()), ("vector", pa.list_(pa.float32())), ("text_sha1", pa.string()),
+                ("created_at", pa.timestamp("us"))])))
+            con.execute("INSERT INTO embeddings SELECT * FROM _vec")
+            con.unregister("_vec")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
+# Two steps: score every vector of the model (one vectorised scan), then fetch the
+# details of the best few only; joining the view first would join every initiative.
+_SCORE_SQL = """
+SELECT item_id, list_dot_product(vector, ?::FLOAT[]) AS score
+FROM embeddings
+WHERE model_id = ? AND item_kind = 'initiative' AND dim = ?
+ORDER BY score DESC, item_id
+LIMIT ?
+"""
+_DETAILS_SQL = """
+SELECT v.initiative_id, v.type, v.commune_insee, v.commune_name, v.departement_code,
+       v.published, v.title, v.url, v.source_id, v.evidence_text, v.story_id
+FROM v_initiatives v
+WHERE v.initiative_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+
+
+def search_vector(con: Any, vector: Any, *, model_id: str, k: int = 10,
+                  exclude_communes: set[str | None] = frozenset(), exclude_stories: set[str] = frozenset(),
+                  exclude_ids: set[str] = frozenset()) -> list[SimilarInitiative]:
+    """The k nearest initiatives (one per story), skipping the given communes/stories/ids."""
+    vec = [float(x) for x in vector]
+    # Over-fetch: filtered communes and copies of one story drop out after scoring.
+    pool = max(50, 20 * k)
+    while True:
+        scored = con.execute(_SCORE_SQL, [vec, model_id, len(vec), pool]).fetchall()
+        details = {r[0]: r for r in con.execute(_DETAILS_SQL, [[i for i, _ in scored]]).fetchall()}
+        out: list[SimilarInitiative] = []
+        stories = set(exclude_stories)
+        for item_id, score in scored:
+            r = details.get(item_id)
+            if r is None or item_id in exclude_ids or r[2] in exclude_communes or r[10] in stories:
+                continue
+            stories.add(r[10])
+            out.append(SimilarInitiative(r[0], float(score), *r[1:10]))
+            if len(out) == k:
+                return out
+        if len(scored) < pool:
+            return out
+        pool *= 4
+
+
+def similar_to_text(con: Any, query: str, *, model_id: str, k: int = 10) -> list[SimilarInitiative]:
+    from nlp.embed import get_embedder
+
+    _require_vectors(con, model_id)
+    vector = get_embedder(model_id).encode([query])[0]
+    return search_vector(con, vector, model_id=model_id, k=k)
+
+
+def similar_to_initiative(con: Any, initiative_id: str, *, model_id: str, k: int = 10) -> list[SimilarInitiative]:
+    """Nearest initiatives ELSEWHERE: other communes (and other stories) than the given one."""
+    _require_vectors(con, model_id)
+    row = con.execute(
+        """
+        SELECT e.vector, v.commune_insee, v.story_id FROM v_initiatives v
+        LEFT JOIN embeddings e ON e.item_id = v.initiative_id AND e.item_kind = 'initiative'
+                              AND e.model_id = ?
+        WHERE v.initiative_id = ?
+        """,
+        [model_id, initiative_id],
+    ).fetchall()
+    if not row:
+        raise StoreError(f"no initiative {initiative_id!r}: pick an id from v_initiatives")
+    vector, commune, story = row[0]
+    if vector is None:
+        raise StoreError(f"initiative {initiative_id} has no {model_id} vector yet: run `veille process`")
+    return search_vector(con, vector, model_id=model_id, k=k, exclude_ids={initiative_id},
+                         exclude_communes={commune} if commune else set(), exclude_stories={story})
+
+
+def _require_vectors(con: Any, model_id: str) -> None:
+    n = con.execute("SELECT count(*) FROM embeddings WHERE model_id = ? AND item_kind = 'initiative'",
+                    [model_id]).fetchall()[0][0]
+    if not n:
+        models = [r[0] for r in con.execute("SELECT DISTINCT model_id FROM embeddings").fetchall()]
+        hint = f" (this file has vectors of: {', '.join(models)}; set embedding_model)" if models else ""
+        raise StoreError(f"no initiative vectors for model {model_id!r}{hint}: run `veille process`")

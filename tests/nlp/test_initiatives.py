@@ -1,0 +1,164 @@
+"""`veille_initiatives` on spacy.blank: types, communes, status, actors, evidence offsets.
+
+Commune links are given as the `veille_places` component would set them, so these tests
+do not depend on the gazetteer; the end-to-end run is in test_quality_topics.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+import nlp.components.initiatives  # noqa: F401  (registers the factory)
+import nlp.components.relevance  # noqa: F401
+from nlp.labels import INITIATIVE_STATUSES, INITIATIVE_TYPES
+from nlp.resources import load_toml
+from veille.records import CommuneLink, Span
+
+if not Doc.has_extension("communes"):
+    Doc.set_extension("communes", default=None)
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("veille_initiatives")
+    return nlp
+
+
+def _run(pipe, text: str, communes: dict[str, str] | None = None, primary: str | None = None):
+    """Analyse `text`, linking each name in `communes` (name -> INSEE) at every mention."""
+    doc = pipe.make_doc(text)
+    links = []
+    for name, insee in (communes or {}).items():
+        spans = tuple(Span(m.start(), m.end(), name) for m in re.finditer(re.escape(name), text))
+        links.append(CommuneLink(insee, name, insee[:2], "24", name == primary, spans))
+    doc._.communes = links
+    return pipe(doc)._.initiatives
+
+
+def _pairs(inits):
+    return {(i.type, i.commune_insee) for i in inits}
+
+
+def test_rules_cover_exactly_the_label_set():
+    cfg = load_toml("initiatives")
+    assert set(cfg["types"]) == set(INITIATIVE_TYPES)
+    assert set(cfg["status"]) == set(INITIATIVE_STATUSES)
+
+
+def test_one_initiative_per_commune_named_in_the_sentence(pipe):
+    text = ("Le plan régional finance les maisons de santé.\n\nDans le Cher, des MSP ont ouvert "
+            "leurs portes à Avord, Mehun-sur-Yèvre, Sancerre et la Guerche.")
+    inits = _run(pipe, text, {"Avord": "18018", "Mehun-sur-Yèvre": "18141", "Sancerre": "18241",
+                              "Guerche": "18108"})
+    assert _pairs(inits) == {("maison_de_sante", None), ("maison_de_sante", "18018"),
+                             ("maison_de_sante", "18141"), ("maison_de_sante", "18241"),
+                             ("maison_de_sante", "18108")}
+    opened = [i for i in inits if i.commune_insee == "18018"][0]
+    assert opened.status == "ouvert"
+    assert opened.evidence.text.startswith("Dans le Cher, des MSP ont ouvert")
+
+
+def test_follow_up_sentence_carries_the_type_to_new_communes(pipe):
+    text = ("La maison de santé de Maurs est la première réalisation de la collectivité. "
+            "Une deuxième structure sera livrée à l'automne à Laroquebrou.")
+    inits = _run(pipe, text, {"Maurs": "15122", "Laroquebrou": "15094"})
+    assert _pairs(inits) == {("maison_de_sante", "15122"), ("maison_de_sante", "15094")}
+    later = [i for i in inits if i.commune_insee == "15094"][0]
+    assert later.status == "projet"
+
+
+def test_sentence_referring_back_takes_the_previous_commune(pipe):
+    text = ("Le conseil municipal de Vatan s'est réuni lundi. "
+            "Il a voté une prime d'installation de 30 000 euros pour un généraliste.")
+    inits = _run(pipe, text, {"Vatan": "36230"})
+    assert _pairs(inits) == {("aide_installation", "36230")}
+
+
+def test_the_town_hall_acting_means_the_primary_commune(pipe):
+    text = ("Chârost cherche son médecin\n\nA Chârost, le docteur part en retraite. "
+            "La mairie a publié une annonce sur le Boncoin pour trouver un médecin.")
+    inits = _run(pipe, text, {"Chârost": "18055"}, primary="Chârost")
+    assert ("recrutement", "18055") in _pairs(inits)
+    rec = [i for i in inits if i.type == "recrutement"][0]
+    assert "Commune" in rec.actors
+
+
+def test_national_measures_have_no_commune_and_their_actor(pipe):
+    text = ("Le gouvernement a présenté sa proposition de loi sur la régulation de l'installation "
+            "des médecins. Les internes pourront faire leur stage en zone rurale.")
+    inits = _run(pipe, text)
+    assert _pairs(inits) == {("regulation", None), ("formation_internes", None)}
+    reg = [i for i in inits if i.type == "regulation"][0]
+    assert reg.actors == ("Gouvernement",)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Une cabine de téléconsultation a été installée à la pharmacie.", {"telemedecine"}),
+    ("Le médicobus s'arrête chaque mardi sur la place.", {"cabinet_mobile"}),
+    ("La CPTS a recruté deux infirmières en pratique avancée.", {"exercice_coordonne"}),
+    ("Des médecins retraités se relaient chaque semaine au cabinet.", {"temps_partage"}),
+    ("Le centre de santé départemental emploie six médecins salariés.", {"centre_de_sante"}),
+    ("Une pétition pour garder un médecin a recueilli 3 000 signatures.", {"mobilisation"}),
+    ("Quatre médecins diplômés hors Union européenne (Padhue) exercent à l'hôpital.",
+     {"recrutement"}),
+    # Other senses of the words must stay silent.
+    ("Le patient souffre d'une maladie relevant de la médecine interne.", set()),
+    ("Une pétition contre le parc éolien circule au village.", set()),
+    ("Les patients passeront par la plateforme de régulation du 15.", set()),
+])
+def test_types_and_their_traps(pipe, text, expected):
+    assert {i.type for i in _run(pipe, text)} == expected
+
+
+def test_volunteer_health_centres_are_temps_partage_not_salaried_centres(pipe):
+    text = ("L'association Médecins Solidaires ouvre un centre de santé à Boussac. "
+            "Le centre de santé accueille un nouveau médecin chaque semaine.")
+    assert {i.type for i in _run(pipe, text, {"Boussac": "23031"})} == {"temps_partage"}
+
+
+def test_status_is_the_cue_nearest_to_the_trigger(pipe):
+    text = ("Le dernier médecin a fermé son cabinet il y a un an ; "
+            "une maison de santé va ouvrir en 2026.")
+    (msp,) = _run(pipe, text)
+    assert msp.status == "projet"
+    (closed,) = _run(pipe, "La maison de santé a fermé ses portes faute de médecins.")
+    assert closed.status == "ferme"
+
+
+def test_evidence_offsets_slice_the_text(pipe):
+    text = ("  Titre : un bus médical à Culan\n\nDepuis lundi, le bus médical du Département "
+            "s'arrête à Culan.   Les patients apprécient la télémédecine. ")
+    inits = _run(pipe, text, {"Culan": "18083"})
+    assert inits
+    for i in inits:
+        assert text[i.evidence.start:i.evidence.end] == i.evidence.text
+        assert i.evidence.text == i.evidence.text.strip()
+
+
+def test_furniture_and_reader_comments_report_nothing(pipe):
+    text = ("Le docteur Morel part en retraite sans successeur.\n"
+            "Lire aussi : une maison de santé ouvre à Vierzon\n"
+            "Commentaires (2)\n"
+            "Il faudrait une pétition et un bus médical !")
+    assert _run(pipe, text) == []
+
+
+def test_missing_commune_extension_values_are_tolerated(pipe):
+    doc = pipe.make_doc("Une maison de santé ouvrira à Lormes.")
+    doc._.communes = None
+    assert _pairs(pipe(doc)._.initiatives) == {("maison_de_sante", None)}
+
+
+def test_off_topic_documents_report_no_initiative():
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("veille_relevance")
+    nlp.add_pipe("veille_initiatives")
+    doc = nlp("Rallye dans le désert\n\nLes concurrents traversent le Sahara en camion. "
+              "Une pétition demande une nouvelle étape dans les dunes.")
+    assert doc._.relevant is False
+    assert doc._.initiatives == []
