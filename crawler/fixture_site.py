@@ -195,10 +195,12 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, body, f"{ctype}; charset=utf-8")
 
     def _bench(self, path: str, query: dict[str, list[str]], base: str) -> int:
-        """/bench/sitemap.xml?n=N lists N synthetic articles, rendered from the fixtures."""
+        """/bench/sitemap.xml?n=N&start=S lists N synthetic articles from number S."""
         if path == "/bench/sitemap.xml":
             n = int(query.get("n", ["2000"])[0])
-            urls = "".join(f"<url><loc>{base}/bench/article-{i}.html</loc></url>\n" for i in range(n))
+            first = int(query.get("start", ["0"])[0])
+            urls = "".join(f"<url><loc>{base}/bench/article-{i}.html</loc></url>\n"
+                           for i in range(first, first + n))
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
                     f'schemas/sitemap/0.9">\n{urls}</urlset>\n').encode()
             return self._send(200, body, "application/xml")

@@ -45,13 +45,23 @@ class _SentenceTransformerEmbedder:
     def __init__(self, model_id: str, model: Any) -> None:
         self.model_id = model_id
         self.model = model
-        self.dim = int((getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)())
+        self.dim = int(
+            (
+                getattr(model, "get_embedding_dimension", None)
+                or model.get_sentence_embedding_dimension
+            )()
+        )
 
     def encode(self, texts: list[str]) -> Any:
         import numpy as np
 
-        vectors = self.model.encode(list(texts), batch_size=32, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=False)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=32,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
 
@@ -64,11 +74,23 @@ class _SpacyVectorsEmbedder:
         import spacy
 
         try:
-            nlp = spacy.load(model_name, exclude=["parser", "ner", "tagger", "morphologizer",
-                                                  "lemmatizer", "attribute_ruler", "senter"])
+            nlp = spacy.load(
+                model_name,
+                exclude=[
+                    "parser",
+                    "ner",
+                    "tagger",
+                    "morphologizer",
+                    "lemmatizer",
+                    "attribute_ruler",
+                    "senter",
+                ],
+            )
         except OSError:
-            raise ModelMissingError(f"spaCy model {model_name} is not installed: pip install it "
-                                    "or choose another embedding_model") from None
+            raise ModelMissingError(
+                f"spaCy model {model_name} is not installed: pip install it "
+                "or choose another embedding_model"
+            ) from None
         self.model_id = model_id
         self.vectors = nlp.vocab.vectors
         self.strings = nlp.vocab.strings
@@ -121,10 +143,15 @@ class _HybridEmbedder:
 
         self.model_id = model_id
         self.words = _SpacyVectorsEmbedder(model_id, spacy_model, sif=1000.0)
-        rules = tomllib.loads((resources.files("nlp.resources") / "initiatives.toml").read_text("utf-8"))
+        rules = tomllib.loads(
+            (resources.files("nlp.resources") / "initiatives.toml").read_text("utf-8")
+        )
         self.types = sorted(rules.get("types", {}))
         self.patterns = [
-            [re.compile(p, re.IGNORECASE) for p in (spec.get("patterns", []) + spec.get("weak_patterns", []))]
+            [
+                re.compile(p, re.IGNORECASE)
+                for p in (spec.get("patterns", []) + spec.get("weak_patterns", []))
+            ]
             for spec in (rules["types"][t] for t in self.types)
         ]
         self.dim = self.words.dim + len(self.types)
@@ -133,8 +160,13 @@ class _HybridEmbedder:
         import numpy as np
 
         words = self.words.encode(texts)
-        profile = np.array([[1.0 if any(p.search(t) for p in pats) else 0.0 for pats in self.patterns]
-                            for t in texts], dtype=np.float32).reshape(len(texts), len(self.types))
+        profile = np.array(
+            [
+                [1.0 if any(p.search(t) for p in pats) else 0.0 for pats in self.patterns]
+                for t in texts
+            ],
+            dtype=np.float32,
+        ).reshape(len(texts), len(self.types))
         norms = np.linalg.norm(profile, axis=1, keepdims=True)
         profile = np.divide(profile, norms, out=np.zeros_like(profile), where=norms > 0)
         out = np.hstack([words, profile])
@@ -148,7 +180,7 @@ def get_embedder(model_id: str = DEFAULT_MODEL) -> Embedder:
     if model_id == HYBRID_ID:
         return _HybridEmbedder(model_id)
     if model_id.startswith(SPACY_PREFIX):
-        return _SpacyVectorsEmbedder(model_id, model_id[len(SPACY_PREFIX):])
+        return _SpacyVectorsEmbedder(model_id, model_id[len(SPACY_PREFIX) :])
     path: str = model_id
     if model_id == MINILM_ID:
         try:

@@ -29,7 +29,7 @@ class Entry:
     commune: Commune | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: caches key on the one lexicon
 class Lexicon:
     gazetteer: Gazetteer
     entries: dict[tuple[str, ...], tuple[Entry, ...]]
@@ -39,6 +39,9 @@ class Lexicon:
     titles: frozenset[str]
     street_words: frozenset[tuple[str, ...]]
     commune_tokens: dict[str, list[tuple[tuple[str, ...], Commune]]]  # département -> names
+    lowercase_starts: frozenset[str]  # first tokens of keys that may start in lowercase
+    # (département, first token) -> names: short forms are looked up here, not by a scan.
+    by_first_token: dict[tuple[str, str], list[tuple[tuple[str, ...], Commune]]]
 
 
 def _inflections(stem: tuple[str, ...]) -> set[tuple[str, ...]]:
@@ -62,11 +65,16 @@ def load_lexicon() -> Lexicon:
     areas = load_toml("places_areas")
     entries: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
     commune_tokens: dict[str, list[tuple[tuple[str, ...], Commune]]] = defaultdict(list)
+    by_first: dict[tuple[str, str], list[tuple[tuple[str, ...], Commune]]] = defaultdict(list)
 
     for c in gaz.communes:
         bare = normalize_tokens(c.bare_name)
         commune_tokens[c.departement].append((bare, c))
-        for key in {normalize_tokens(c.name), bare}:
+        by_first[(c.departement, bare[0])].append((bare, c))
+        keys = {normalize_tokens(c.name), bare}
+        if c.name.endswith(" (Ville)"):  # "Château-Chinon (Ville)" is plain "Château-Chinon"
+            keys.add(normalize_tokens(c.name[: -len(" (Ville)")]))
+        for key in keys:
             entries[key].append(Entry("commune", (c.departement,), c))
     for d in gaz.departements.values():
         for key in {normalize_tokens(d.name), normalize_tokens(d.bare_name)}:
@@ -100,4 +108,8 @@ def load_lexicon() -> Lexicon:
         titles=frozenset(areas["person_titles"]["titles"]),
         street_words=frozenset(normalize_tokens(w) for w in areas["street_words"]["words"]),
         commune_tokens=dict(commune_tokens),
+        by_first_token=dict(by_first),
+        lowercase_starts=frozenset(
+            {k[0] for k, v in entries.items() if any(e.kind == "demonym" for e in v)}
+            | ARTICLES | {"region"}),
     )

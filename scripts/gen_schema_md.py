@@ -1,4 +1,7 @@
-"""Regenerate store/schema.md from the COMMENT ON texts (same as `veille schema --out store/schema.md`)."""
+"""Regenerate store/schema.md from the COMMENT ON texts.
+
+Same as `veille schema --out store/schema.md`.
+"""
 
 from __future__ import annotations
 

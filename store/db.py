@@ -33,11 +33,12 @@ def connect(
     Raises StoreError when the file stays locked or cannot be opened, and
     SchemaTooNewError when the file was written by a newer version of this code.
     """
-    import duckdb
 
     path = Path(path)
     if read_only and not path.exists():
-        raise StoreError(f"database {path} does not exist: run `veille crawl` or `veille nightly` first")
+        raise StoreError(
+            f"database {path} does not exist: run `veille crawl` or `veille nightly` first"
+        )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _open_with_retry(path, read_only=read_only, retries=retries)
@@ -54,7 +55,9 @@ def connect(
     return con
 
 
-def _open_with_retry(path: Path, *, read_only: bool, retries: tuple[float, ...]) -> duckdb.DuckDBPyConnection:
+def _open_with_retry(
+    path: Path, *, read_only: bool, retries: tuple[float, ...]
+) -> duckdb.DuckDBPyConnection:
     import duckdb
 
     for delay in (*retries, None):

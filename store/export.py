@@ -28,7 +28,9 @@ def export(con: Any, out_dir: str | Path, *, fmt: str) -> list[Path]:
     for view in PUBLIC_VIEWS:
         target = out / f"{view}.{fmt}"
         tmp = target.with_name(f".{target.name}.tmp")
-        options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        options = (
+            "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        )
         con.execute(f"COPY (SELECT * FROM {view}) TO '{_sql_path(tmp)}' ({options})")
         os.replace(tmp, target)
         written.append(target)

@@ -26,7 +26,7 @@ def gazetteer_hash() -> str:
 
 
 def ensure_gazetteer(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
-    """(Re)load the gazetteer tables if the shipped files changed; return communes loaded (0 if none)."""
+    """(Re)load the gazetteer tables if the shipped files changed; return communes loaded (or 0)."""
     import pyarrow as pa
 
     from nlp.gazetteer import load_gazetteer
@@ -36,18 +36,33 @@ def ensure_gazetteer(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> 
     if stored and stored[0][0] == current and not force:
         return 0
     gaz = load_gazetteer()
-    communes = pa.Table.from_pylist([
-        {"insee": c.insee, "name": c.name, "departement": c.departement, "region": c.region,
-         "population": c.population, "lat": c.lat, "lon": c.lon, "type": c.type, "parent": c.parent}
-        for c in gaz.by_insee.values()  # one row per code: the COM wins over a same-code COMD
-    ])
-    departements = pa.Table.from_pylist([
-        {"code": d.code, "name": d.name, "region": d.region} for d in gaz.departements.values()
-    ])
+    communes = pa.Table.from_pylist(
+        [
+            {
+                "insee": c.insee,
+                "name": c.name,
+                "departement": c.departement,
+                "region": c.region,
+                "population": c.population,
+                "lat": c.lat,
+                "lon": c.lon,
+                "type": c.type,
+                "parent": c.parent,
+            }
+            for c in gaz.by_insee.values()  # one row per code: the COM wins over a same-code COMD
+        ]
+    )
+    departements = pa.Table.from_pylist(
+        [{"code": d.code, "name": d.name, "region": d.region} for d in gaz.departements.values()]
+    )
     regions = pa.Table.from_pylist([{"code": r.code, "name": r.name} for r in gaz.regions.values()])
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, data in (("communes", communes), ("departements", departements), ("regions", regions)):
+        for table, data in (
+            ("communes", communes),
+            ("departements", departements),
+            ("regions", regions),
+        ):
             con.register("_gaz", data)
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _gaz")

@@ -55,11 +55,14 @@ def available_migrations() -> list[Migration]:
 
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations' AND schema_name = 'main'"
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE table_name = 'schema_migrations' AND schema_name = 'main'"
     ).fetchall()[0][0]
     if not exists:
         return []
-    return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+    return [
+        r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    ]
 
 
 def check_schema(con: duckdb.DuckDBPyConnection, *, allow_pending: bool = True) -> list[str]:
@@ -102,4 +105,3 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, *, upto: str | None = None)
             raise StoreError(f"migration {name} failed: {exc}") from exc
         done.append(name)
     return done
-

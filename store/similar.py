@@ -1,8 +1,9 @@
 """Embeddings in the store and "where else was this tried?" (`veille similar`).
 
-Vectors are unit length, so cosine similarity is a dot product, computed inside
-DuckDB (list_dot_product) over the vectors of ONE model id: vectors of different
-models live in different spaces and are never compared.
+Vectors are unit length, so cosine similarity is a dot product, computed with numpy
+over the vectors of ONE model id (loaded from DuckDB once per reader process, see
+_VectorIndex): vectors of different models live in different spaces and are never
+compared.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class SimilarInitiative:
 
 
 def initiative_text(text: str, start: int, end: int, body_start: int = 0) -> str:
-    """The evidence with its context: from the start of the previous sentence to the end of the next."""
+    """The evidence with its context: from the previous sentence to the end of the next one."""
     lo = max(body_start, start - CONTEXT_CHARS)
     hi = min(len(text), end + CONTEXT_CHARS)
     before = list(_SENTENCE_END.finditer(text, lo, start))
@@ -77,7 +78,8 @@ def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
     ).fetchall():
         items.append(("article", aid, article_text(text, body_start)))
     stored = {
-        (k, i): h for k, i, h in con.execute(
+        (k, i): h
+        for k, i, h in con.execute(
             "SELECT item_kind, item_id, text_sha1 FROM embeddings WHERE model_id = ?", [model_id]
         ).fetchall()
     }
@@ -89,27 +91,50 @@ def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
     embedder = get_embedder(model_id) if todo else None
     rows = []
     for n in range(0, len(todo), batch):
-        chunk = todo[n:n + batch]
+        chunk = todo[n : n + batch]
         vectors = embedder.encode([t for _, _, t in chunk])
         now = utcnow()
-        rows.extend({"item_kind": k, "item_id": i, "model_id": model_id, "dim": int(vectors.shape[1]),
-                     "vector": vec.tolist(), "text_sha1": sha1(t), "created_at": now}
-                    for (k, i, t), vec in zip(chunk, vectors, strict=True))
+        rows.extend(
+            {
+                "item_kind": k,
+                "item_id": i,
+                "model_id": model_id,
+                "dim": int(vectors.shape[1]),
+                "vector": vec.tolist(),
+                "text_sha1": sha1(t),
+                "created_at": now,
+            }
+            for (k, i, t), vec in zip(chunk, vectors, strict=True)
+        )
     con.execute("BEGIN TRANSACTION")
     try:
         keys = [(k, i) for k, i, _ in todo] + gone
         if keys:
             con.register("_gone", pa.Table.from_pylist([{"k": k, "i": i} for k, i in keys]))
             con.execute(
-                "DELETE FROM embeddings WHERE model_id = ? AND (item_kind, item_id) IN (SELECT (k, i) FROM _gone)",
+                "DELETE FROM embeddings WHERE model_id = ? "
+                "AND (item_kind, item_id) IN (SELECT (k, i) FROM _gone)",
                 [model_id],
             )
             con.unregister("_gone")
         if rows:
-            con.register("_vec", pa.Table.from_pylist(rows, schema=pa.schema([
-                ("item_kind", pa.string()), ("item_id", pa.string()), ("model_id", pa.string()),
-                ("dim", pa.int32()), ("vector", pa.list_(pa.float32())), ("text_sha1", pa.string()),
-                ("created_at", pa.timestamp("us"))])))
+            con.register(
+                "_vec",
+                pa.Table.from_pylist(
+                    rows,
+                    schema=pa.schema(
+                        [
+                            ("item_kind", pa.string()),
+                            ("item_id", pa.string()),
+                            ("model_id", pa.string()),
+                            ("dim", pa.int32()),
+                            ("vector", pa.list_(pa.float32())),
+                            ("text_sha1", pa.string()),
+                            ("created_at", pa.timestamp("us")),
+                        ]
+                    ),
+                ),
+            )
             con.execute("INSERT INTO embeddings SELECT * FROM _vec")
             con.unregister("_vec")
         con.execute("COMMIT")
@@ -119,44 +144,103 @@ def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
     return len(rows)
 
 
-# Two steps: score every vector of the model (one vectorised scan), then fetch the
-# details of the best few only; joining the view first would join every initiative.
-_SCORE_SQL = """
-SELECT item_id, list_dot_product(vector, ?::FLOAT[]) AS score
-FROM embeddings
-WHERE model_id = ? AND item_kind = 'initiative' AND dim = ?
-ORDER BY score DESC, item_id
-LIMIT ?
-"""
+# Details of the best few only: joining the view first would join every initiative.
 _DETAILS_SQL = """
-SELECT v.initiative_id, v.type, v.commune_insee, v.commune_name, v.departement_code,
-       v.published, v.title, v.url, v.source_id, v.evidence_text, v.story_id
-FROM v_initiatives v
-WHERE v.initiative_id IN (SELECT unnest(?::VARCHAR[]))
+SELECT i.initiative_id, i.type, i.commune_insee, coalesce(c.name, ac.name),
+       coalesce(c.departement, ac.departement), a.published, a.title, a.url, a.source_id,
+       i.evidence_text, coalesce(a.story_id, 's' || a.article_id)
+FROM (SELECT unnest(?::VARCHAR[]) AS initiative_id) q
+JOIN initiatives i USING (initiative_id)
+JOIN (SELECT a.* FROM (SELECT unnest(?::VARCHAR[]) AS article_id) qa
+      JOIN articles a USING (article_id)) a
+    ON a.article_id = i.article_id
+LEFT JOIN article_communes ac ON ac.article_id = i.article_id AND ac.insee = i.commune_insee
+LEFT JOIN communes c ON c.insee = i.commune_insee
 """
 
 
-def search_vector(con: Any, vector: Any, *, model_id: str, k: int = 10,
-                  exclude_communes: set[str | None] = frozenset(), exclude_stories: set[str] = frozenset(),
-                  exclude_ids: set[str] = frozenset()) -> list[SimilarInitiative]:
+class _VectorIndex:
+    """One model's initiative vectors as a numpy matrix, reloaded when the table changes.
+
+    A long-lived reader (the dashboard) scores 100,000 vectors in a few ms instead of
+    scanning them in SQL at every query.
+    """
+
+    def __init__(
+        self, stamp: tuple[Any, ...], ids: list[str], article_ids: list[str], matrix: Any
+    ) -> None:
+        self.stamp, self.ids, self.article_ids, self.matrix = stamp, ids, article_ids, matrix
+
+
+_INDEXES: dict[tuple[str, str, int], _VectorIndex] = {}
+
+
+def _vector_index(con: Any, model_id: str, dim: int) -> _VectorIndex:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    where = "model_id = ? AND item_kind = 'initiative' AND dim = ?"
+    path, stamp_n, stamp_t = con.execute(
+        f"""SELECT (SELECT coalesce(path, database_name) FROM duckdb_databases()
+                    WHERE database_name = current_database()), count(*), max(created_at)
+            FROM embeddings WHERE {where}""",
+        [model_id, dim],
+    ).fetchall()[0]
+    key, stamp = (str(path), model_id, dim), (stamp_n, stamp_t)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    table = con.sql(
+        f"""SELECT e.item_id, e.vector, i.article_id FROM embeddings e
+            JOIN initiatives i ON i.initiative_id = e.item_id
+            WHERE {where} ORDER BY e.item_id""",
+        params=[model_id, dim],
+    ).to_arrow_table()
+    flat = pc.list_flatten(table.column("vector")).to_numpy(zero_copy_only=False)
+    matrix = np.ascontiguousarray(flat, dtype=np.float32).reshape(table.num_rows, dim)
+    _INDEXES[key] = _VectorIndex(
+        stamp, table.column("item_id").to_pylist(), table.column("article_id").to_pylist(), matrix
+    )
+    return _INDEXES[key]
+
+
+def search_vector(
+    con: Any,
+    vector: Any,
+    *,
+    model_id: str,
+    k: int = 10,
+    exclude_communes: set[str | None] = frozenset(),
+    exclude_stories: set[str] = frozenset(),
+    exclude_ids: set[str] = frozenset(),
+) -> list[SimilarInitiative]:
     """The k nearest initiatives (one per story), skipping the given communes/stories/ids."""
-    vec = [float(x) for x in vector]
+    import numpy as np
+
+    query = np.asarray(vector, dtype=np.float32)
+    index = _vector_index(con, model_id, len(query))
+    scores = index.matrix @ query
     # Over-fetch: filtered communes and copies of one story drop out after scoring.
     pool = max(50, 20 * k)
     while True:
-        scored = con.execute(_SCORE_SQL, [vec, model_id, len(vec), pool]).fetchall()
-        details = {r[0]: r for r in con.execute(_DETAILS_SQL, [[i for i, _ in scored]]).fetchall()}
+        top = (
+            np.argpartition(-scores, pool)[:pool] if pool < len(scores) else np.arange(len(scores))
+        )
+        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by position: deterministic
+        ids = [index.ids[i] for i in top]
+        article_ids = sorted({index.article_ids[i] for i in top})
+        details = {r[0]: r for r in con.execute(_DETAILS_SQL, [ids, article_ids]).fetchall()}
         out: list[SimilarInitiative] = []
         stories = set(exclude_stories)
-        for item_id, score in scored:
+        for i, item_id in zip(top, ids, strict=True):
             r = details.get(item_id)
             if r is None or item_id in exclude_ids or r[2] in exclude_communes or r[10] in stories:
                 continue
             stories.add(r[10])
-            out.append(SimilarInitiative(r[0], float(score), *r[1:10]))
+            out.append(SimilarInitiative(r[0], float(scores[i]), *r[1:10]))
             if len(out) == k:
                 return out
-        if len(scored) < pool:
+        if pool >= len(scores):
             return out
         pool *= 4
 
@@ -169,7 +253,9 @@ def similar_to_text(con: Any, query: str, *, model_id: str, k: int = 10) -> list
     return search_vector(con, vector, model_id=model_id, k=k)
 
 
-def similar_to_initiative(con: Any, initiative_id: str, *, model_id: str, k: int = 10) -> list[SimilarInitiative]:
+def similar_to_initiative(
+    con: Any, initiative_id: str, *, model_id: str, k: int = 10
+) -> list[SimilarInitiative]:
     """Nearest initiatives ELSEWHERE: other communes (and other stories) than the given one."""
     _require_vectors(con, model_id)
     row = con.execute(
@@ -185,15 +271,32 @@ def similar_to_initiative(con: Any, initiative_id: str, *, model_id: str, k: int
         raise StoreError(f"no initiative {initiative_id!r}: pick an id from v_initiatives")
     vector, commune, story = row[0]
     if vector is None:
-        raise StoreError(f"initiative {initiative_id} has no {model_id} vector yet: run `veille process`")
-    return search_vector(con, vector, model_id=model_id, k=k, exclude_ids={initiative_id},
-                         exclude_communes={commune} if commune else set(), exclude_stories={story})
+        raise StoreError(
+            f"initiative {initiative_id} has no {model_id} vector yet: run `veille process`"
+        )
+    return search_vector(
+        con,
+        vector,
+        model_id=model_id,
+        k=k,
+        exclude_ids={initiative_id},
+        exclude_communes={commune} if commune else set(),
+        exclude_stories={story},
+    )
 
 
 def _require_vectors(con: Any, model_id: str) -> None:
-    n = con.execute("SELECT count(*) FROM embeddings WHERE model_id = ? AND item_kind = 'initiative'",
-                    [model_id]).fetchall()[0][0]
+    n = con.execute(
+        "SELECT count(*) FROM embeddings WHERE model_id = ? AND item_kind = 'initiative'",
+        [model_id],
+    ).fetchall()[0][0]
     if not n:
         models = [r[0] for r in con.execute("SELECT DISTINCT model_id FROM embeddings").fetchall()]
-        hint = f" (this file has vectors of: {', '.join(models)}; set embedding_model)" if models else ""
-        raise StoreError(f"no initiative vectors for model {model_id!r}{hint}: run `veille process`")
+        hint = (
+            f" (this file has vectors of: {', '.join(models)}; set embedding_model)"
+            if models
+            else ""
+        )
+        raise StoreError(
+            f"no initiative vectors for model {model_id!r}{hint}: run `veille process`"
+        )

@@ -39,7 +39,7 @@ def shingles(text: str, body_start: int = 0) -> set[bytes]:
     tokens = _WORD.findall(unidecode(text[body_start:]).lower())
     if len(tokens) < SHINGLE:
         return {" ".join(tokens).encode()} if tokens else set()
-    return {" ".join(tokens[i:i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+    return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
 
 
 def n_tokens(text: str, body_start: int = 0) -> int:
@@ -95,7 +95,9 @@ def group(docs: Iterable[tuple[str, str, int]]) -> list[set[str]]:
     sets: dict[str, set[bytes]] = {}
     sigs: dict[str, Any] = {}
     for doc_id, text, body_start in docs:
-        sets[doc_id] = shingles(text, body_start) if n_tokens(text, body_start) >= MIN_TOKENS else set()
+        sets[doc_id] = (
+            shingles(text, body_start) if n_tokens(text, body_start) >= MIN_TOKENS else set()
+        )
         if sets[doc_id]:
             sigs[doc_id] = _minhash(signature(sets[doc_id]))
             lsh.insert(doc_id, sigs[doc_id])
@@ -128,8 +130,12 @@ def update_stories(con: Any, *, batch: int = 2000) -> int:
         WHERE NOT EXISTS (SELECT 1 FROM article_minhash m WHERE m.article_id = a.article_id)
         """
     ).fetchall()
-    unassigned = [r[0] for r in con.execute(
-        "SELECT article_id FROM articles WHERE story_id IS NULL ORDER BY article_id").fetchall()]
+    unassigned = [
+        r[0]
+        for r in con.execute(
+            "SELECT article_id FROM articles WHERE story_id IS NULL ORDER BY article_id"
+        ).fetchall()
+    ]
     if not unassigned and not new_rows:
         return 0
     new_sets = {}
@@ -138,19 +144,36 @@ def update_stories(con: Any, *, batch: int = 2000) -> int:
         sh = shingles(text, body_start) if n_tokens(text, body_start) >= MIN_TOKENS else set()
         new_sets[aid] = sh
         # Short texts get an empty signature: stored so they are not re-hashed, never grouped.
-        sig_rows.append({"article_id": aid, "num_perm": NUM_PERM,
-                         "signature": signature(sh).tolist() if sh else []})
+        sig_rows.append(
+            {
+                "article_id": aid,
+                "num_perm": NUM_PERM,
+                "signature": signature(sh).tolist() if sh else [],
+            }
+        )
     con.execute("BEGIN TRANSACTION")
     try:
         if sig_rows:
-            con.register("_sigs", pa.Table.from_pylist(sig_rows, schema=pa.schema([
-                ("article_id", pa.string()), ("num_perm", pa.int32()), ("signature", pa.list_(pa.uint64()))])))
+            con.register(
+                "_sigs",
+                pa.Table.from_pylist(
+                    sig_rows,
+                    schema=pa.schema(
+                        [
+                            ("article_id", pa.string()),
+                            ("num_perm", pa.int32()),
+                            ("signature", pa.list_(pa.uint64())),
+                        ]
+                    ),
+                ),
+            )
             con.execute("INSERT INTO article_minhash SELECT * FROM _sigs ON CONFLICT DO NOTHING")
             con.unregister("_sigs")
         lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         sigs: dict[str, Any] = {}
         for aid, sig in con.execute(
-            "SELECT article_id, signature FROM article_minhash WHERE len(signature) = ? ORDER BY article_id",
+            "SELECT article_id, signature FROM article_minhash "
+            "WHERE len(signature) = ? ORDER BY article_id",
             [NUM_PERM],
         ).fetchall():
             sigs[aid] = _minhash(np.asarray(sig, dtype=np.uint64))
@@ -164,8 +187,9 @@ def update_stories(con: Any, *, batch: int = 2000) -> int:
         missing = sorted(needed - set(sets))
         for i in range(0, len(missing), batch):
             for aid, text, body_start in con.execute(
-                "SELECT article_id, text, body_start FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                [missing[i:i + batch]],
+                "SELECT article_id, text, body_start FROM articles "
+                "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [missing[i : i + batch]],
             ).fetchall():
                 sets[aid] = shingles(text, body_start)
         uf = _UnionFind()
@@ -182,7 +206,7 @@ def update_stories(con: Any, *, batch: int = 2000) -> int:
 
 
 def _assign(con: Any, uf: _UnionFind, unassigned: list[str]) -> int:
-    """Turn union-find components into story ids and write them (inside the caller's transaction)."""
+    """Turn union-find components into story ids and write them (in the caller's transaction)."""
     import pyarrow as pa
 
     members: dict[str, set[str]] = {}
@@ -190,7 +214,8 @@ def _assign(con: Any, uf: _UnionFind, unassigned: list[str]) -> int:
         members.setdefault(uf.find(aid), set()).add(aid)
     all_ids = sorted({a for m in members.values() for a in m})
     info = {
-        r[0]: r[1:] for r in con.execute(
+        r[0]: r[1:]
+        for r in con.execute(
             """
             SELECT article_id, story_id, coalesce(published, fetched_at::DATE), fetched_at
             FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
@@ -205,8 +230,9 @@ def _assign(con: Any, uf: _UnionFind, unassigned: list[str]) -> int:
             story = existing[0]
             # Articles of the other stories follow the merge.
             if len(existing) > 1:
-                for aid, in con.execute(
-                    "SELECT article_id FROM articles WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
+                for (aid,) in con.execute(
+                    "SELECT article_id FROM articles "
+                    "WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
                     [existing[1:]],
                 ).fetchall():
                     updates[aid] = story
@@ -218,10 +244,16 @@ def _assign(con: Any, uf: _UnionFind, unassigned: list[str]) -> int:
                 updates[aid] = story
     if not updates:
         return 0
-    con.register("_story", pa.Table.from_pylist(
-        [{"article_id": a, "story_id": s} for a, s in sorted(updates.items())]))
+    con.register(
+        "_story",
+        pa.Table.from_pylist(
+            [{"article_id": a, "story_id": s} for a, s in sorted(updates.items())]
+        ),
+    )
     con.execute(
-        "UPDATE articles SET story_id = s.story_id FROM _story s WHERE articles.article_id = s.article_id")
+        "UPDATE articles SET story_id = s.story_id FROM _story s "
+        "WHERE articles.article_id = s.article_id"
+    )
     affected = sorted(set(updates.values()) | {info[a][0] for a in updates if info[a][0]})
     con.unregister("_story")
     con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [affected])

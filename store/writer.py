@@ -73,17 +73,25 @@ class Writer:
         started = utcnow()
         run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.con.execute(
-            "INSERT INTO crawl_runs (run_id, kind, started_at, status, sources) VALUES (?, ?, ?, 'running', ?)",
+            "INSERT INTO crawl_runs (run_id, kind, started_at, status, sources) "
+            "VALUES (?, ?, ?, 'running', ?)",
             [run_id, kind, started, [str(s) for s in sources]],
         )
         return run_id
 
-    def finish_run(self, run_id: str, *, status: str, summary: Mapping[str, Any] | None = None) -> None:
+    def finish_run(
+        self, run_id: str, *, status: str, summary: Mapping[str, Any] | None = None
+    ) -> None:
         if status not in RUN_STATUSES[1:]:
             raise ValueError(f"status must be one of {RUN_STATUSES[1:]}, got {status!r}")
         self.con.execute(
             "UPDATE crawl_runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
-            [status, utcnow(), json.dumps(summary or {}, ensure_ascii=False, sort_keys=True), run_id],
+            [
+                status,
+                utcnow(),
+                json.dumps(summary or {}, ensure_ascii=False, sort_keys=True),
+                run_id,
+            ],
         )
 
     # -- sources ------------------------------------------------------------------------
@@ -116,7 +124,9 @@ class Writer:
         if source_id is None:
             rows = self.con.execute("SELECT url FROM pages").fetchall()
         else:
-            rows = self.con.execute("SELECT url FROM pages WHERE source_id = ?", [source_id]).fetchall()
+            rows = self.con.execute(
+                "SELECT url FROM pages WHERE source_id = ?", [source_id]
+            ).fetchall()
         return {r[0] for r in rows}
 
     def save_pages(self, pages: Iterable[FetchedPage]) -> int:
@@ -141,7 +151,9 @@ class Writer:
             con.execute("INSERT INTO pages SELECT * FROM _new_pages ON CONFLICT DO NOTHING")
             con.unregister("_new_pages")
             if article_rows:
-                con.register("_new_articles", pa.Table.from_pylist(article_rows, schema=article_schema))
+                con.register(
+                    "_new_articles", pa.Table.from_pylist(article_rows, schema=article_schema)
+                )
                 con.execute(
                     f"INSERT INTO articles ({', '.join(article_schema.names)}) "
                     "SELECT * FROM _new_articles ON CONFLICT DO NOTHING"
@@ -157,7 +169,10 @@ class Writer:
         with self.transaction() as con:
             con.executemany(
                 "INSERT INTO fetch_failures VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [[f.url, f.source_id, f.run_id, f.reason, f.detail, parse_timestamp(f.at)] for f in rows.values()],
+                [
+                    [f.url, f.source_id, f.run_id, f.reason, f.detail, parse_timestamp(f.at)]
+                    for f in rows.values()
+                ],
             )
         return len(rows)
 
@@ -176,8 +191,14 @@ def _source_row(source: Any) -> list[Any]:
         value = get(key) or ()
         return [value] if isinstance(value, str) else [str(v) for v in value]
 
-    return [str(sid), str(get("name") or sid), get("region"), strings("departements"),
-            strings("start_urls"), strings("allowed_domains")]
+    return [
+        str(sid),
+        str(get("name") or sid),
+        get("region"),
+        strings("departements"),
+        strings("start_urls"),
+        strings("allowed_domains"),
+    ]
 
 
 def compress(body: bytes) -> bytes:
@@ -226,18 +247,38 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
 def _schemas() -> tuple[Any, Any]:
     import pyarrow as pa
 
-    pages = pa.schema([
-        ("url", pa.string()), ("final_url", pa.string()), ("source_id", pa.string()),
-        ("run_id", pa.string()), ("status", pa.int32()), ("fetched_at", pa.timestamp("us")),
-        ("content_type", pa.string()), ("headers", pa.string()), ("body", pa.binary()),
-        ("body_codec", pa.string()), ("body_size", pa.int64()), ("body_sha256", pa.string()),
-        ("clean_error", pa.string()),
-    ])
-    articles = pa.schema([
-        ("article_id", pa.string()), ("url", pa.string()), ("source_id", pa.string()),
-        ("fetched_at", pa.timestamp("us")), ("title", pa.string()), ("published", pa.date32()),
-        ("published_text", pa.string()), ("author", pa.string()), ("site_name", pa.string()),
-        ("lang", pa.string()), ("text", pa.string()), ("body_start", pa.int32()),
-        ("text_sha1", pa.string()),
-    ])
+    pages = pa.schema(
+        [
+            ("url", pa.string()),
+            ("final_url", pa.string()),
+            ("source_id", pa.string()),
+            ("run_id", pa.string()),
+            ("status", pa.int32()),
+            ("fetched_at", pa.timestamp("us")),
+            ("content_type", pa.string()),
+            ("headers", pa.string()),
+            ("body", pa.binary()),
+            ("body_codec", pa.string()),
+            ("body_size", pa.int64()),
+            ("body_sha256", pa.string()),
+            ("clean_error", pa.string()),
+        ]
+    )
+    articles = pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("url", pa.string()),
+            ("source_id", pa.string()),
+            ("fetched_at", pa.timestamp("us")),
+            ("title", pa.string()),
+            ("published", pa.date32()),
+            ("published_text", pa.string()),
+            ("author", pa.string()),
+            ("site_name", pa.string()),
+            ("lang", pa.string()),
+            ("text", pa.string()),
+            ("body_start", pa.int32()),
+            ("text_sha1", pa.string()),
+        ]
+    )
     return pages, articles

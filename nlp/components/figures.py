@@ -37,7 +37,8 @@ if not Doc.has_extension("figures"):
     Doc.set_extension("figures", default=None)
 
 _I = re.IGNORECASE
-_WINDOW = 80  # characters looked at on each side of a number
+_WINDOW = 80  # characters looked at after a number
+_BEFORE = 50  # and before it
 _SCALED = re.compile(r"(?:millions?|milliards?|billions?|thousand|aines?|iers?)$", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
 
@@ -68,6 +69,7 @@ class _Rules:
     before_list: re.Pattern[str]
     anaphora_kinds: frozenset[str]
     en_verb: re.Pattern[str]
+    en_verb_context: re.Pattern[str]
     year_before: re.Pattern[str]
     month_after: re.Pattern[str]
     denominator_before: re.Pattern[str]
@@ -118,6 +120,7 @@ def load_rules(resource: str = "figures") -> _Rules:
         before_list=c(ana["before_list"]),
         anaphora_kinds=frozenset(ana["kinds"]),
         en_verb=c(ana["en_verb"]),
+        en_verb_context=c(ana["en_verb_context"]),
         year_before=c(exc["year_before"]),
         month_after=c(exc["month_after"]),
         denominator_before=c(exc["denominator_before"]),
@@ -200,13 +203,15 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
               ) -> tuple[str, float, int, int, int] | None:
     """(kind, value, start, end, consumed up to) for one number, or None if not a figure."""
     sentence = text[bounds[0] : bounds[1]]
-    before = text[max(0, n.start - _WINDOW) : n.start]
+    # Prefix rules end at the number ("...$"): a short window keeps their search cheap.
+    before = text[max(0, n.start - _BEFORE) : n.start]
     after = text[n.end : n.end + _WINDOW]
     surface = text[n.start : n.end]
     if r.month_after.match(after):
         return None
+    # "en 2012", "depuis 2019" are years; "une commune de 2000 habitants" is not.
     year_like = not n.spelled and re.fullmatch(r"(?:18|19|20)\d\d", surface)
-    if year_like and r.year_before.search(before):
+    if year_like and r.year_before.search(before) and _head(after, surface, r) is None:
         return None
     approx = r.approx.search(before)
     start = n.start - len(approx.group()) if approx else n.start
@@ -250,10 +255,8 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     for kind, pattern in r.predicates:
         if pattern.search(before) and not _noun_at(doc, n.end):
             return kind, n.value, start, n.end, n.end
-    en_verb = r.en_verb.search(before)
-    if en_verb and r.doctor_context.search(text[max(0, n.start - 400) : n.start]) or (
-        en_verb and re.search(r"patients|ordonnances", text[max(0, n.start - 400) : n.start], _I)
-    ):
+    en_verb = r.en_verb.search(before)  # "il en verra trente-huit", near a doctor
+    if en_verb and r.en_verb_context.search(text[max(0, n.start - 400) : n.start]):
         return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
     return _anaphora(text, n, before, after, r, doc, found, sent, start)
 
@@ -278,8 +281,7 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         age_trigger
         and not (n.spelled and n.value == 1)
         and 18 <= n.value < 100
-        # the doctor may be named in the sentence before ("Le Dr X ... Il a 67 ans")
-        and r.doctor_context.search(text[max(bounds[0] - 200, 0) : bounds[1]])
+        and r.doctor_context.search(_age_context(text, bounds, age_trigger.group()))
         and not r.child_context.search(sentence)
         and not r.range_after.match(tail)
         and not r.range_before.search(before)
@@ -298,6 +300,14 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         d_start = n.start - len(trigger.group()) if trigger else start
         return "duree", n.value * days, d_start, unit_end, unit_end
     return None
+
+
+def _age_context(text: str, bounds: tuple[int, int], trigger: str) -> str:
+    """Where to look for the doctor an age belongs to: the sentence, or around it when
+    a pronoun carries the age ("Elle a 34 ans, lui 36. Tous deux généralistes...")."""
+    if re.match(r"\s*(?:il|elle|qui)\s", trigger, _I):
+        return text[max(bounds[0] - 200, 0) : bounds[1] + 200]
+    return text[bounds[0] : bounds[1]]
 
 
 def _head(after: str, surface: str, r: _Rules) -> tuple[str, int] | None:

@@ -79,22 +79,25 @@ def features(doc: Doc) -> RelevanceFeatures:
     spans = sentence_spans(low)
     n_head = _headline_sentences(doc, spans)
     n_doc = n_care = n_vet = 0
+    head_end = spans[n_head - 1][1] if spans else 0
+    head_doctor = False
     for token in doc:
         # Lemma when the model gives one, else the word form with a plural -s removed.
         forms = {(token.lemma_ or token.lower_).lower(), token.lower_, token.lower_.rstrip("s")}
+        if forms & (rules.doctor_lemmas | rules.care_lemmas) and token.idx < head_end:
+            head_doctor = True
         if forms & rules.doctor_lemmas:
             n_doc += 1
         elif forms & rules.vet_lemmas:
             n_vet += 1
         elif forms & rules.care_lemmas:
             n_care += 1
-    head_text = " ".join(low[s:e] for s, e in spans[:n_head]).lower()
-    topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(low, s, e) for s, e in spans]
+    topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(low, spans, i)
+               for i, (s, e) in enumerate(spans)]
     communes = doc._.communes if Doc.has_extension("communes") else None
     return RelevanceFeatures(
         headline_topic=any(topical[:n_head]),
-        headline_doctor=any(w in head_text for w in ("médecin", "medecin", "généraliste",
-                                                      "docteur", "soins", "santé", "doctor")),
+        headline_doctor=head_doctor,
         topic_sentences=sum(topical[n_head:]),
         doctor_mentions=n_doc,
         care_mentions=n_care,
@@ -118,9 +121,12 @@ def _headline_sentences(doc: Doc, spans: list[tuple[int, int]]) -> int:
     return 1
 
 
-def _initiative_cue(text: str, s: int, e: int) -> bool:
+def _initiative_cue(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """An initiative trigger in sentence i, with health words in it or a neighbour."""
     init = initiative_rules()
-    if init.health is None or not init.health.search(text, s, e):
+    s, e = spans[i]
+    lo, hi = spans[max(i - 1, 0)][0], spans[min(i + 1, len(spans) - 1)][1]
+    if init.health is None or not init.health.search(text, lo, hi):
         return False
     return any(t.patterns is not None and t.patterns.search(text, s, e) for t in init.types)
 

@@ -12,11 +12,11 @@ import time
 import pytest
 
 from crawler import fixture_site
-from tests.crawler.conftest import FAST, VEILLE, ROOT, crawl, write_sources
+from tests.crawler.conftest import FAST, ROOT, VEILLE, crawl, write_sources
 
 pytestmark = pytest.mark.integration
 
-N_PAGES = 120
+BATCH = 60  # new articles offered by each round, so every kill has work to interrupt
 
 
 def _counts(db):
@@ -35,24 +35,27 @@ def test_ten_sigkills_then_normal_runs(tmp_path):
     base = fixture_site.start()
     rng = random.Random(4)
     db = tmp_path / "veille.duckdb"
-    sources = write_sources(tmp_path / "s.toml", domains=["127.0.0.1"],
-                            start_urls=[f"{base}/bench/sitemap.xml?n={N_PAGES}"])
-    args = [*VEILLE, "crawl", "--sources", str(sources), "--db", str(db), "--format", "json",
-            *FAST, "--set", "VEILLE_FLUSH_EVERY=10"]
     env = dict(os.environ, VEILLE_DOWNLOAD_DELAY="0")
+    interrupted = []
     try:
-        for _ in range(10):
-            proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.5, 4.0))  # startup, discovery, fetching or a flush
+        for k in range(10):
+            sources = write_sources(tmp_path / "s.toml", domains=["127.0.0.1"], start_urls=[
+                f"{base}/bench/sitemap.xml?n={BATCH}&start={k * BATCH}"])
+            extra = ["--set", "VEILLE_FLUSH_EVERY=7", "--set", "DOWNLOAD_DELAY=0.02"]
+            proc = subprocess.Popen(
+                [*VEILLE, "crawl", "--sources", str(sources), "--db", str(db), *FAST, *extra],
+                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(1.0, 4.0))  # startup, discovery, fetching or a flush
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             if db.exists():
                 arts, distinct_arts, pages, distinct_pages = _counts(db)  # the file opens
                 assert arts == distinct_arts and pages == distinct_pages
-            code, summary = crawl(sources, db, "--set", "VEILLE_FLUSH_EVERY=10")
+                interrupted.append(arts - k * BATCH)
+            code, summary = crawl(sources, db, *extra)
             assert code == 0, summary
-            arts, distinct_arts, pages, distinct_pages = _counts(db)
-            assert arts == distinct_arts == pages == distinct_pages == N_PAGES
+            assert _counts(db) == ((k + 1) * BATCH,) * 4
     finally:
         fixture_site.stop()
+    print("articles stored by each killed run:", interrupted)
+    assert any(0 < n < BATCH for n in interrupted), interrupted  # some kills hit mid-crawl

@@ -17,7 +17,8 @@ def _article(text: str, source: str = "t.txt", lang: str = "fr") -> CleanArticle
 @pytest.mark.models
 def test_analysis_carries_places_with_offsets(analyzer):
     art = _article("Chârost cherche un médecin\n\nA Chârost (Cher), le dernier médecin part. "
-                   "Les patients iront à Avord. La désertification médicale gagne la région Centre.")
+                   "Les patients iront à Avord. La désertification médicale gagne la "
+                   "région Centre.")
     result = analyzer.analyze(art)
     assert (result.source, result.title, result.lang) == ("t.txt", art.title, "fr")
     assert [(c.insee, c.primary) for c in result.communes] == [("18055", True), ("18018", False)]
@@ -27,7 +28,8 @@ def test_analysis_carries_places_with_offsets(analyzer):
     assert [d.code for d in result.departements] == ["18"]
     assert [r.code for r in result.regions] == ["24"]
     out = result.to_dict()
-    assert set(out["communes"][0]) == {"insee", "name", "departement", "region", "primary", "mentions"}
+    assert set(out["communes"][0]) == {"insee", "name", "departement", "region", "primary",
+                                       "mentions"}
 
 
 @pytest.mark.models
@@ -43,7 +45,8 @@ def test_non_candidates_get_places_only(analyzer):
 
 @pytest.mark.models
 def test_analyze_many_keeps_order_and_region_hint(analyzer):
-    arts = [_article(f"Le cabinet de Beaulieu ferme\n\nArticle {i}.", source=str(i)) for i in range(5)]
+    arts = [_article(f"Le cabinet de Beaulieu ferme\n\nArticle {i}.", source=str(i))
+            for i in range(5)]
     results = list(analyzer.analyze_many(arts, region_hint="24", batch_size=2))
     assert [r.source for r in results] == ["0", "1", "2", "3", "4"]
     assert all(r.communes[0].insee == "36015" for r in results)

@@ -13,7 +13,8 @@ def codes(text: str, **kw) -> list[str]:
 
 
 def test_offsets_index_the_text_exactly():
-    text = "Un médecin à Chârost\n\nLe docteur exerce à Chârost (Cher) et à la Guerche sur l'Aubois."
+    text = ("Un médecin à Chârost\n\nLe docteur exerce à Chârost (Cher) et à la Guerche "
+            "sur l'Aubois.")
     result = link_places(text)
     for link in result.communes:
         for m in link.mentions:

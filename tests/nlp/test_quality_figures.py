@@ -18,7 +18,7 @@ FIGURES_GOLD = FIXTURES / "figures_gold.jsonl"
 
 # (precision, recall, F1) floors; measured 2026-11-23 in the comments.
 SEEDS_FLOOR = (0.92, 0.97, 0.94)  # measured 0.947 / 1.000 / 0.973
-FIXTURES_FLOOR = (0.95, 0.97, 0.96)  # measured 1.000 / 1.000 / 1.000 (relevant articles)
+FIXTURES_FLOOR = (0.96, 0.95, 0.96)  # measured 0.983 / 0.978 / 0.981 (36 relevant articles)
 
 pytestmark = pytest.mark.models
 

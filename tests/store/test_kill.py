@@ -30,8 +30,10 @@ def _checksums(db):
 
 def test_sigkill_mid_process_then_rerun(tmp_path, analyzer):
     db = tmp_path / "v.duckdb"
-    synth = [make_page(p.url, p.text, title=p.title, source_id="montagne" if n % 2 else "berry")
-             for n, p in enumerate(generate(40, relevant_share=0.3, words=250, seed=3))]
+    synth = [
+        make_page(p.url, p.text, title=p.title, source_id="montagne" if n % 2 else "berry")
+        for n, p in enumerate(generate(40, relevant_share=0.3, words=250, seed=3))
+    ]
     with Writer.open(db) as w:
         w.upsert_sources(SOURCES)
         w.save_pages(corpus_pages(SEEDS) + synth)
@@ -57,7 +59,9 @@ def test_sigkill_mid_process_then_rerun(tmp_path, analyzer):
         child.wait()
 
     con = open_readonly(db)  # readable after the kill
-    done = con.execute("SELECT count(*) FROM articles WHERE pipeline_version IS NOT NULL").fetchall()[0][0]
+    done = con.execute(
+        "SELECT count(*) FROM articles WHERE pipeline_version IS NOT NULL"
+    ).fetchall()[0][0]
     total = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     con.close()
     assert 0 < done < total

@@ -20,21 +20,27 @@ def test_migrations_are_numbered_and_recorded(tmp_path):
 
 
 def test_upgrade_from_first_schema_keeps_data(tmp_path):
-    """A file written by the first schema only (what the crawler shipped first) upgrades in place."""
+    """A file written by the first schema only (the crawl tables) upgrades in place."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     assert apply_migrations(con, upto="0001_crawl") == ["0001_crawl"]
-    con.execute("INSERT INTO sources VALUES ('berry', 'Le Berry', '24', ['18'], [], [], TIMESTAMP '2024-01-01')")
     con.execute(
-        "INSERT INTO articles (article_id, url, source_id, fetched_at, title, published, text, body_start, text_sha1) "
-        "VALUES ('a1', 'https://ex.fr/a1', 'berry', TIMESTAMP '2024-04-06 02:00', 'Titre', DATE '2024-04-05', "
+        "INSERT INTO sources VALUES "
+        "('berry', 'Le Berry', '24', ['18'], [], [], TIMESTAMP '2024-01-01')"
+    )
+    con.execute(
+        "INSERT INTO articles (article_id, url, source_id, fetched_at, title, published, text, "
+        "body_start, text_sha1) VALUES ('a1', 'https://ex.fr/a1', 'berry', "
+        "TIMESTAMP '2024-04-06 02:00', 'Titre', DATE '2024-04-05', "
         "'Titre\n\nCorps du texte.', 7, 'x')"
     )
     con.close()
 
     con = connect(db)  # a writer applies what is missing
     assert applied_migrations(con) == [m.name for m in available_migrations()]
-    row = con.execute("SELECT article_id, title, story_id, source_name, week FROM v_articles").fetchall()
+    row = con.execute(
+        "SELECT article_id, title, story_id, source_name, week FROM v_articles"
+    ).fetchall()
     assert row == [("a1", "Titre", "sa1", "Le Berry", __import__("datetime").date(2024, 4, 1))]
     con.close()
 

@@ -1,4 +1,4 @@
-"""`veille process` on the user's seeds + our fixtures: idempotent, offsets kept, export contract."""
+"""`veille process` on the user's seeds + our fixtures: idempotent, offsets, export contract."""
 
 from __future__ import annotations
 
@@ -15,14 +15,26 @@ from tests.store.helpers import SOURCES, corpus_pages
 
 pytestmark = pytest.mark.models
 
-TABLES = ("articles", "article_communes", "commune_mentions", "article_areas", "area_mentions",
-          "initiatives", "figures", "stories", "embeddings", "processing_failures")
+TABLES = (
+    "articles",
+    "article_communes",
+    "commune_mentions",
+    "article_areas",
+    "area_mentions",
+    "initiatives",
+    "figures",
+    "stories",
+    "embeddings",
+    "processing_failures",
+)
 
 
 def _counts(db):
     con = open_readonly(db)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}, view_checksums(con)
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES
+        }, view_checksums(con)
     finally:
         con.close()
 
@@ -51,7 +63,9 @@ def test_rerun_and_reprocess_change_nothing(processed, analyzer):
     again = process(db, analyzer=analyzer, embedding_model="veille-fr-hybrid")
     assert again.selected == 0 and again.embedded == 0
     assert _counts(db) == before
-    redo = process(db, analyzer=analyzer, embedding_model="veille-fr-hybrid", reprocess=True, batch_size=4)
+    redo = process(
+        db, analyzer=analyzer, embedding_model="veille-fr-hybrid", reprocess=True, batch_size=4
+    )
     assert redo.analysed == redo.selected > 0
     assert _counts(db) == before
 
@@ -61,7 +75,8 @@ def test_evidence_offsets_index_the_text(processed):
     try:
         for sql in (
             "SELECT count(*) FROM initiatives i JOIN articles a USING (article_id) "
-            "WHERE substring(a.text, i.evidence_start + 1, i.evidence_end - i.evidence_start) <> i.evidence_text",
+            "WHERE substring(a.text, i.evidence_start + 1, i.evidence_end - i.evidence_start) "
+            "<> i.evidence_text",
             "SELECT count(*) FROM figures f JOIN articles a USING (article_id) "
             "WHERE substring(a.text, f.start_offset + 1, f.end_offset - f.start_offset) <> f.text",
             "SELECT count(*) FROM commune_mentions m JOIN articles a USING (article_id) "
@@ -75,16 +90,22 @@ def test_evidence_offsets_index_the_text(processed):
 def test_syndicated_copy_counts_once(processed):
     con = open_readonly(processed[0])
     try:
-        stories = dict(con.execute(
-            "SELECT url, story_id FROM v_articles WHERE url LIKE '%bus_medical%'").fetchall())
+        stories = dict(
+            con.execute(
+                "SELECT url, story_id FROM v_articles WHERE url LIKE '%bus_medical%'"
+            ).fetchall()
+        )
         assert len(stories) == 2 and len(set(stories.values())) == 1
         story = next(iter(stories.values()))
-        n_types = con.execute("SELECT count(DISTINCT type) FROM v_initiatives WHERE story_id = ?",
-                              [story]).fetchall()[0][0]
+        n_types = con.execute(
+            "SELECT count(DISTINCT type) FROM v_initiatives WHERE story_id = ?", [story]
+        ).fetchall()[0][0]
         rows = con.execute(
             "SELECT sum(n_stories) FROM v_weekly_initiative_types t "
-            "WHERE (t.week, t.type) IN (SELECT (week, type) FROM v_initiatives WHERE story_id = ?) ",
-            [story]).fetchall()[0][0]
+            "WHERE (t.week, t.type) IN "
+            "(SELECT (week, type) FROM v_initiatives WHERE story_id = ?)",
+            [story],
+        ).fetchall()[0][0]
         assert n_types >= 1 and rows == n_types  # one story per type, not two copies
     finally:
         con.close()
@@ -106,7 +127,9 @@ def test_export_jsonl_is_the_analyze_contract(processed, analyzer, tmp_path):
         record = dict(by_url[page.url])
         assert record.pop("source_id") == page.source_id
         assert record.pop("story").startswith("s")
-        expected = analyzer.analyze(page.article, region_hint="24" if page.source_id == "berry" else "84")
+        expected = analyzer.analyze(
+            page.article, region_hint="24" if page.source_id == "berry" else "84"
+        )
         assert record == json.loads(json.dumps(expected.to_dict(), ensure_ascii=False))
     assert (tmp_path / "v_initiatives.parquet").exists() and (tmp_path / "v_articles.csv").exists()
 
@@ -141,7 +164,14 @@ def test_failed_document_is_recorded_and_others_go_on(tmp_path, analyzer):
     con = open_readonly(db)
     rows = con.execute("SELECT url, stage, reason, message FROM processing_failures").fetchall()
     con.close()
-    assert rows == [(next(p.url for p in pages if "fete" in p.url), "analyze", "ValueError", "boom: cannot analyse")]
+    assert rows == [
+        (
+            next(p.url for p in pages if "fete" in p.url),
+            "analyze",
+            "ValueError",
+            "boom: cannot analyse",
+        )
+    ]
     assert process(db, analyzer=analyzer, embedding_model=None).selected == 0  # not retried blindly
     fixed = process(db, analyzer=analyzer, embedding_model=None, reprocess=True)
     assert fixed.failed == 0

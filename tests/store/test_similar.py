@@ -26,8 +26,12 @@ def test_default_model_nearest_neighbour_floor():
     assert result["mean_cos_same"] > result["mean_cos_diff"]
 
 
-COMMUNES = [("18052", "Charenton-du-Cher", "18", "24"), ("23002", "Ajain", "23", "75"),
-            ("15138", "Murat", "15", "84"), ("18050", "Chârost", "18", "24")]
+COMMUNES = [
+    ("18052", "Charenton-du-Cher", "18", "24"),
+    ("23002", "Ajain", "23", "75"),
+    ("15138", "Murat", "15", "84"),
+    ("18050", "Chârost", "18", "24"),
+]
 
 
 def _store(db):
@@ -41,28 +45,47 @@ def _store(db):
         start = len(title) + 2
         page = make_page(f"https://ex.fr/{n}", body, title=title)
         pages.append(page)
-        analyses.append(Analysis(
-            source=page.url, title=title, published="2024-04-05", lang="fr",
-            communes=(CommuneLink(insee, name, dep, reg, True, (Span(0, len(name), name),)),),
-            relevant=True, relevance=0.9,
-            initiatives=(Initiative(kind, insee, (), None, Span(start, len(body), text)),),
-        ))
+        analyses.append(
+            Analysis(
+                source=page.url,
+                title=title,
+                published="2024-04-05",
+                lang="fr",
+                communes=(CommuneLink(insee, name, dep, reg, True, (Span(0, len(name), name),)),),
+                relevant=True,
+                relevance=0.9,
+                initiatives=(Initiative(kind, insee, (), None, Span(start, len(body), text)),),
+            )
+        )
     with Writer.open(db) as w:
         w.save_pages(pages)
         from store.ids import article_id
 
-        write_batch(w.con, "test", [(article_id(p.url), a) for p, a in zip(pages, analyses, strict=True)], [])
-        assert embed_pending(w.con, model_id=MODEL) == 2 * len(texts)  # one initiative + one relevant article each
+        write_batch(
+            w.con,
+            "test",
+            [(article_id(p.url), a) for p, a in zip(pages, analyses, strict=True)],
+            [],
+        )
+        assert embed_pending(w.con, model_id=MODEL) == 2 * len(
+            texts
+        )  # one initiative + one relevant article each
         assert embed_pending(w.con, model_id=MODEL) == 0
-        return dict(w.con.execute("SELECT initiative_id, commune_insee FROM initiatives").fetchall())
+        return dict(
+            w.con.execute("SELECT initiative_id, commune_insee FROM initiatives").fetchall()
+        )
 
 
 def test_similar_finds_same_type_elsewhere(tmp_path):
     db = tmp_path / "v.duckdb"
     ids = _store(db)
     with Writer.open(db) as w:
-        hits = similar_to_text(w.con, "une cabine de téléconsultation dans la pharmacie du village",
-                               model_id=MODEL, k=3)
+        hits = similar_to_text(
+            w.con,
+            "une cabine de téléconsultation dans la pharmacie du village",
+            model_id=MODEL,
+            k=3,
+        )
         assert hits and hits[0].type == "telemedecine"
         some_id, commune = next(iter(sorted(ids.items())))
         near = similar_to_initiative(w.con, some_id, model_id=MODEL, k=5)
@@ -78,8 +101,19 @@ def test_cli_similar_jsonl(tmp_path):
 
     db = tmp_path / "v.duckdb"
     _store(db)
-    result = CliRunner().invoke(app, ["similar", "bus médical dans les hameaux", "--db", str(db),
-                                      "-k", "2", "--format", "jsonl"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "similar",
+            "bus médical dans les hameaux",
+            "--db",
+            str(db),
+            "-k",
+            "2",
+            "--format",
+            "jsonl",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 2 and {"commune_name", "published", "url", "score"} <= set(rows[0])

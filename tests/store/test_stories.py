@@ -48,11 +48,20 @@ def test_copy_with_edited_headline_and_boilerplate_groups():
 
 def test_story_ids_are_stable_in_the_store(tmp_path):
     title = "Chârost : des médecins solidaires au chevet de la commune"
-    original = make_page("https://berry.fr/a", title + "\n\n" + "\n".join(BODY), published="2024-04-05")
-    other = make_page("https://berry.fr/b", "Vierzon : le gymnase\n\n" + "\n".join(OTHER), published="2024-04-05")
+    original = make_page(
+        "https://berry.fr/a", title + "\n\n" + "\n".join(BODY), published="2024-04-05"
+    )
+    other = make_page(
+        "https://berry.fr/b", "Vierzon : le gymnase\n\n" + "\n".join(OTHER), published="2024-04-05"
+    )
     copy_text = "Santé. " + title + "\n\nAbonnés\n" + "\n".join(BODY[:3]) + "\n© AFP"
-    copy = make_page("https://montagne.fr/c", copy_text, source_id="montagne", published="2024-04-04",
-                     title="Santé. " + title)
+    copy = make_page(
+        "https://montagne.fr/c",
+        copy_text,
+        source_id="montagne",
+        published="2024-04-04",
+        title="Santé. " + title,
+    )
     with Writer.open(tmp_path / "v.duckdb") as w:
         w.save_pages([original, other])
         assert update_stories(w.con) == 2
@@ -65,9 +74,11 @@ def test_story_ids_are_stable_in_the_store(tmp_path):
         assert after["https://montagne.fr/c"] == first["https://berry.fr/a"]
         assert update_stories(w.con) == 0  # idempotent
         n_articles, n_sources = w.con.execute(
-            "SELECT n_articles, n_sources FROM v_stories WHERE story_id = ?", [first["https://berry.fr/a"]]
+            "SELECT n_articles, n_sources FROM v_stories WHERE story_id = ?",
+            [first["https://berry.fr/a"]],
         ).fetchall()[0]
         assert (n_articles, n_sources) == (2, 2)
-        stored = w.con.execute("SELECT n_articles FROM stories WHERE story_id = ?",
-                               [first["https://berry.fr/a"]]).fetchall()
+        stored = w.con.execute(
+            "SELECT n_articles FROM stories WHERE story_id = ?", [first["https://berry.fr/a"]]
+        ).fetchall()
         assert stored == [(2,)]

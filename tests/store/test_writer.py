@@ -16,8 +16,10 @@ from store.writer import Writer
 from tests.store.helpers import SOURCES, make_failure, make_page
 from veille.errors import SchemaTooNewError, StoreError
 
-TEXT = ("Chârost : un médecin solidaire chaque semaine\n\n"
-        "La commune accueille depuis lundi des médecins bénévoles qui se relaient.")
+TEXT = (
+    "Chârost : un médecin solidaire chaque semaine\n\n"
+    "La commune accueille depuis lundi des médecins bénévoles qui se relaient."
+)
 
 
 def test_save_pages_is_idempotent(tmp_path):
@@ -40,11 +42,15 @@ def test_save_pages_is_idempotent(tmp_path):
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
     assert con.execute("SELECT count(*) FROM fetch_failures").fetchone()[0] == 1
     assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 2
-    body, codec = con.execute("SELECT body, body_codec FROM pages WHERE url = 'https://ex.fr/a0'").fetchone()
+    body, codec = con.execute(
+        "SELECT body, body_codec FROM pages WHERE url = 'https://ex.fr/a0'"
+    ).fetchone()
     assert codec == "gzip" and gzip.decompress(body) == pages[0].body
     status, summary = con.execute("SELECT status, summary FROM crawl_runs").fetchone()
     assert status == "partial" and '"fetched": 3' in summary
-    text, published = con.execute("SELECT text, published FROM articles WHERE url LIKE '%a1'").fetchone()
+    text, published = con.execute(
+        "SELECT text, published FROM articles WHERE url LIKE '%a1'"
+    ).fetchone()
     assert text == pages[1].article.text and str(published) == "2024-04-05"
     names = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY 1").fetchall()]
     assert names == [m.name for m in available_migrations()]
@@ -76,13 +82,18 @@ def test_locked_file_gives_clear_error(tmp_path):
     with Writer.open(db):
         pass
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(db)!r})
             print("locked", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

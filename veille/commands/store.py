@@ -13,7 +13,10 @@ import typer
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="DuckDB file (default: settings.db_path; readers prefer the published snapshot)."),
+    typer.Option(
+        "--db",
+        help="DuckDB file (default: settings.db_path; readers prefer the published snapshot).",
+    ),
 ]
 
 
@@ -36,35 +39,57 @@ def _reader_path(db: str | None) -> str:
 
 def process(
     db: DbOption = None,
-    reprocess: Annotated[bool, typer.Option(help="Re-analyse every article, even if up to date.")] = False,
+    reprocess: Annotated[
+        bool, typer.Option(help="Re-analyse every article, even if up to date.")
+    ] = False,
     limit: Annotated[int | None, typer.Option(help="Analyse at most N articles this run.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Articles per analysis batch / transaction.")] = 64,
-    embeddings: Annotated[bool, typer.Option(help="Compute embeddings for similar-initiative search.")] = True,
+    batch_size: Annotated[
+        int, typer.Option(help="Articles per analysis batch / transaction.")
+    ] = 64,
+    embeddings: Annotated[
+        bool, typer.Option(help="Compute embeddings for similar-initiative search.")
+    ] = True,
 ) -> None:
     """Analyse stored articles not yet processed by the current NLP pipeline version.
 
     Idempotent: re-running inserts nothing; a killed run resumes where it stopped.
     """
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from store.process import process as run
     from veille.config import load_settings
 
     settings = load_settings(db_path=db)
     console = Console(stderr=True)
-    with Progress(TextColumn("analyse"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("analyse"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("analyse", total=None)
         report = run(
-            settings.db_path, reprocess=reprocess, limit=limit, batch_size=batch_size,
+            settings.db_path,
+            reprocess=reprocess,
+            limit=limit,
+            batch_size=batch_size,
             spacy_model=settings.spacy_model,
             embedding_model=settings.embedding_model if embeddings else None,
             on_progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     data = report.as_dict()
     console.print(
-        f"pipeline {data['pipeline_version']}: {data['selected']} selected, {data['analysed']} analysed "
+        f"pipeline {data['pipeline_version']}: {data['selected']} selected, "
+        f"{data['analysed']} analysed "
         f"({data['relevant']} relevant), {data['failed']} failed; {data['communes']} communes, "
         f"{data['initiatives']} initiatives, {data['figures']} figures; "
         f"{data['stories_changed']} story assignments; {data['embedded']} vectors"
@@ -78,7 +103,9 @@ def process(
 
 def similar(
     text: Annotated[str | None, typer.Argument(help="Free text describing an initiative.")] = None,
-    initiative: Annotated[str | None, typer.Option("--initiative", help="An initiative id (v_initiatives).")] = None,
+    initiative: Annotated[
+        str | None, typer.Option("--initiative", help="An initiative id (v_initiatives).")
+    ] = None,
     k: Annotated[int, typer.Option("-k", help="Number of answers.")] = 10,
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", help="table or jsonl.")] = "table",
@@ -110,14 +137,22 @@ def similar(
 
     table = Table("score", "type", "commune", "date", "article", "evidence")
     for h in hits:
-        table.add_row(f"{h.score:.2f}", h.type, f"{h.commune_name or '-'} ({h.commune_insee or '-'})",
-                      str(h.published or ""), f"{h.title or ''}\n{h.url}", h.evidence_text[:160])
+        table.add_row(
+            f"{h.score:.2f}",
+            h.type,
+            f"{h.commune_name or '-'} ({h.commune_insee or '-'})",
+            str(h.published or ""),
+            f"{h.title or ''}\n{h.url}",
+            h.evidence_text[:160],
+        )
     Console().print(table)
 
 
 def export(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write into (created if missing).")],
-    format: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl (articles.jsonl).")] = "parquet",
+    format: Annotated[
+        str, typer.Option("--format", help="parquet, csv or jsonl (articles.jsonl).")
+    ] = "parquet",
     db: DbOption = None,
 ) -> None:
     """Export the public views (parquet/csv) or every article as analyze-contract JSON lines."""
@@ -136,7 +171,9 @@ def export(
 
 
 def schema(
-    out: Annotated[Path | None, typer.Option("--out", help="Write Markdown here instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write Markdown here instead of stdout.")
+    ] = None,
 ) -> None:
     """Print the documented schema (tables, views, columns) as Markdown, from COMMENT ON."""
     from store.schema_doc import schema_markdown
