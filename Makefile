@@ -21,6 +21,10 @@ test: install
 test-fast: install
 	$(VENV)/bin/pytest -q -m "not models and not integration and not browser"
 
+# Serves the bundled demo press site, runs the nightly job on it, starts the dashboard.
+demo: install
+	$(VENV)/bin/veille demo
+
 lint: install
 	$(VENV)/bin/ruff check veille nlp store crawler dashboard scripts tests
 

@@ -71,7 +71,7 @@ def start(port: int = 0, *, root: Path | str = DEFAULT_ROOT, crawl_delay: float 
     state = SiteState(root=Path(root), crawl_delay=crawl_delay, slow_seconds=slow_seconds,
                       big_bytes=big_bytes, retry_after=retry_after)
     state.articles = load_articles(Path(root) / "articles")
-    _server = ThreadingHTTPServer((host, port), _Handler)
+    _server = _QuietServer((host, port), _Handler)
     _server.daemon_threads = True  # a slow endpoint must not hold up stop()
     _server.state = state  # type: ignore[attr-defined]
     _thread = threading.Thread(target=_server.serve_forever, name="fixture-site", daemon=True)
@@ -126,6 +126,11 @@ def render_article(meta: dict[str, str], *, base: str, root: Path, path: str | N
     }
     template = Template((root / "_article.html").read_text(encoding="utf-8"))
     return template.safe_substitute(values).encode("utf-8")
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients that hang up (timeouts, killed crawls) are part of the tests
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from typing import Any
 
 from spacy.tokens import Doc
 
 from nlp.pipeline import build_pipeline
-from veille.records import Analysis, CleanArticle
+from nlp.places_linker import link_places
+from veille.records import Analysis, AreaLink, CleanArticle, CommuneLink, Figure, Initiative
 
 # Non-candidates keep their keyword score as relevance, capped below the decision line.
 _NON_CANDIDATE_CAP = 0.49
@@ -51,26 +53,38 @@ class Analyzer:
 
     def _batch(self, batch: list[CleanArticle], region_hint: str | None,
                batch_size: int) -> list[Analysis]:
-        docs = [self._make_doc(a, region_hint) for a in batch]
-        scores: list[float | None] = [None] * len(batch)
+        out: list[Analysis | None] = [None] * len(batch)
         candidates: list[int] = []
         for k, article in enumerate(batch):
+            cheap = None
             if self._cheap is not None:
                 score, threshold = self._cheap
-                scores[k] = score(article.text)
-                if scores[k] < threshold:  # type: ignore[operator]
-                    docs[k] = self._places(docs[k])
+                cheap = score(article.text)
+                if cheap >= threshold and len(article.text) <= self.nlp.max_length:
+                    candidates.append(k)
                     continue
-            candidates.append(k)
+            elif len(article.text) <= self.nlp.max_length:
+                candidates.append(k)
+                continue
+            # Not a candidate (or beyond spaCy's 1M-character limit): the places linker
+            # alone, on its own tokens, without building a spaCy Doc.
+            places = link_places(article.text, headline_end=_headline_end(article),
+                                 region_hint=region_hint, lex=self._places.lexicon)
+            out[k] = _analysis(article, places.communes, places.departements, places.regions,
+                               relevant=False,
+                               relevance=round(min(cheap or 0.0, _NON_CANDIDATE_CAP), 4))
         if candidates:
-            done = self.nlp.pipe((docs[k] for k in candidates), batch_size=batch_size)
-            for k, doc in zip(candidates, done, strict=True):
-                docs[k] = doc
-        out = []
-        for k, (article, doc) in enumerate(zip(batch, docs, strict=True)):
-            candidate = k in candidates
-            out.append(self._analysis(article, doc, candidate, scores[k]))
-        return out
+            docs = (self._make_doc(batch[k], region_hint) for k in candidates)
+            for k, doc in zip(candidates, self.nlp.pipe(docs, batch_size=batch_size),
+                              strict=True):
+                relevance, relevant = _ext(doc, "relevance"), _ext(doc, "relevant")
+                out[k] = _analysis(
+                    batch[k], doc._.communes or (), doc._.departements or (),
+                    doc._.regions or (),
+                    relevant=bool(relevant) if relevant is not None else False,
+                    relevance=float(relevance) if relevance is not None else 0.0,
+                    initiatives=_ext(doc, "initiatives") or (), figures=_ext(doc, "figures") or ())
+        return [a for a in out if a is not None]
 
     def _make_doc(self, article: CleanArticle, region_hint: str | None) -> Doc:
         doc = self.nlp.make_doc(article.text)
@@ -79,30 +93,20 @@ class Analyzer:
         doc._.lang = article.lang
         return doc
 
-    @staticmethod
-    def _analysis(article: CleanArticle, doc: Doc, candidate: bool,
-                  cheap: float | None) -> Analysis:
-        if candidate:
-            relevance = _ext(doc, "relevance")
-            relevant = _ext(doc, "relevant")
-            relevance = float(relevance) if relevance is not None else 0.0
-            relevant = bool(relevant) if relevant is not None else False
-        else:
-            relevance = round(min(cheap or 0.0, _NON_CANDIDATE_CAP), 4)
-            relevant = False
-        return Analysis(
-            source=article.source, title=article.title, published=article.published,
-            lang=article.lang,
-            communes=tuple(doc._.communes or ()),
-            departements=tuple(doc._.departements or ()),
-            regions=tuple(doc._.regions or ()),
-            relevant=relevant, relevance=relevance,
-            initiatives=tuple(_ext(doc, "initiatives") or ()) if candidate else (),
-            figures=tuple(_ext(doc, "figures") or ()) if candidate else (),
-        )
+
+def _analysis(article: CleanArticle, communes: Iterable[CommuneLink],
+              departements: Iterable[AreaLink], regions: Iterable[AreaLink], *,
+              relevant: bool, relevance: float, initiatives: Iterable[Initiative] = (),
+              figures: Iterable[Figure] = ()) -> Analysis:
+    return Analysis(
+        source=article.source, title=article.title, published=article.published,
+        lang=article.lang, communes=tuple(communes), departements=tuple(departements),
+        regions=tuple(regions), relevant=relevant, relevance=relevance,
+        initiatives=tuple(initiatives), figures=tuple(figures),
+    )
 
 
-def _ext(doc: Doc, name: str):  # noqa: ANN202 - whatever the component stored
+def _ext(doc: Doc, name: str) -> Any:  # whatever the component stored
     return getattr(doc._, name) if Doc.has_extension(name) else None
 
 

@@ -38,6 +38,7 @@ class Lexicon:
     not_communes: frozenset[tuple[str, ...]]
     titles: frozenset[str]
     street_words: frozenset[tuple[str, ...]]
+    institution_words: frozenset[str]
     commune_tokens: dict[str, list[tuple[tuple[str, ...], Commune]]]  # département -> names
     lowercase_starts: frozenset[str]  # first tokens of keys that may start in lowercase
     # (département, first token) -> names: short forms are looked up here, not by a scan.
@@ -107,6 +108,7 @@ def load_lexicon() -> Lexicon:
         not_communes=frozenset(normalize_tokens(w) for w in areas["not_communes"]["words"]),
         titles=frozenset(areas["person_titles"]["titles"]),
         street_words=frozenset(normalize_tokens(w) for w in areas["street_words"]["words"]),
+        institution_words=frozenset(areas["institution_words"]["words"]),
         commune_tokens=dict(commune_tokens),
         by_first_token=dict(by_first),
         lowercase_starts=frozenset(

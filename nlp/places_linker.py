@@ -137,7 +137,7 @@ def link_places(text: str, *, headline_end: int | None = None, region_hint: str 
     fuzzy = _fuzzy_groups(text, tokens, matches, groups, named_deps, lex)
     _resolve(fuzzy, named_deps=named_deps, area_deps=area_deps, regions=set(regions),
              region_hint=region_hint, lex=lex)
-    communes = _commune_links(groups + fuzzy, headline_end, lex)
+    communes = _commune_links(groups + fuzzy, headline_end, _lead_end(text, headline_end), lex)
     gaz = lex.gazetteer
     return PlaceResult(
         communes=communes,
@@ -236,8 +236,9 @@ def _false_friend(text: str, tokens: list[Token], m: Match, persons: Sequence[tu
         if (before.norm,) in lex.street_words or (before.norm in ARTICLES and m.i >= 3
                                                    and (tokens[m.i - 3].norm,) in lex.street_words):
             return "street"
-    if prev is not None and (prev.norm,) in lex.street_words and gap_prev == " ":
-        return "street"  # "boulevard Saint-Michel"
+    if prev is not None and gap_prev == " " and ((prev.norm,) in lex.street_words or (
+            prev.norm in lex.institution_words and not prev.cap)):
+        return "street"  # "boulevard Saint-Michel", "l'hôpital Saint-Jacques"
     for ps, pe in persons:
         if ps <= first.start and last.end <= pe and (pe - ps) > (last.end - first.start) + 1:
             if prev is None or prev.norm not in LOCATIVE:
@@ -258,6 +259,7 @@ def _commune_groups(text: str, tokens: list[Token], matches: list[Match],
     # A name seen as a person once ("Dr Martin") is a person everywhere unless "à Martin".
     person_keys = {_bare(m.key) for m, r in zip(matches, reasons, strict=True) if r == "person"}
     groups: dict[tuple[str, ...], _Group] = {}
+    starts = {m.i for m, r in zip(matches, reasons, strict=True) if r is None}
     for m, reason in zip(matches, reasons, strict=True):
         if reason is not None:
             continue
@@ -277,8 +279,9 @@ def _commune_groups(text: str, tokens: list[Token], matches: list[Match],
         first = tokens[m.i + 1] if tokens[m.i].norm in ARTICLES and m.i < m.j else tokens[m.i]
         if not first.initial and not tokens[m.i].initial:
             g.mid_sentence = True
-        elif locative:
-            g.mid_sentence = True
+        elif locative or (m.j + 1 in starts
+                          and text[tokens[m.j].end:tokens[m.j + 1].start] == ", "):
+            g.mid_sentence = True  # "« Tours, Caen, Rouen : ..." opens a list of places
     return list(groups.values())
 
 
@@ -420,7 +423,19 @@ def _fuzzy_choices(deps: tuple[str, ...], lex: Lexicon) -> dict[str, Commune]:
     return {" ".join(toks): c for d in deps for toks, c in lex.commune_tokens.get(d, ())}
 
 
-def _commune_links(groups: list[_Group], headline_end: int,
+def _lead_end(text: str, headline_end: int) -> int:
+    """End of the first real paragraph after the headline (datelines and bylines skipped)."""
+    pos = headline_end
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        if len(text[pos:end].strip()) >= 80:
+            return end
+        pos = end + 1
+    return len(text)
+
+
+def _commune_links(groups: list[_Group], headline_end: int, lead_end: int,
                    lex: Lexicon) -> tuple[CommuneLink, ...]:
     by_code: dict[str, list[Span]] = defaultdict(list)
     chosen: dict[str, Commune] = {}
@@ -440,6 +455,12 @@ def _commune_links(groups: list[_Group], headline_end: int,
     counts = {code: len(s) for code, s in spans.items()}
     top = max(counts.values())
     primary = set(in_head) | {code for code, n in counts.items() if n >= 2 and n == top}
+    if not primary:
+        # No headline place, nothing repeated: the lead's place, if it names one or two.
+        in_lead = {code for code, s in spans.items()
+                   if any(headline_end <= x.start < lead_end for x in s)}
+        if 0 < len(in_lead) <= 2:
+            primary = in_lead
     if not primary and len(spans) == 1:
         primary = set(spans)  # a short piece about one place
     order = sorted(spans, key=lambda code: (code not in primary, spans[code][0].start))

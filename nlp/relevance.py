@@ -69,6 +69,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def headline_sentences(spans: list[tuple[int, int]], headline_end: int | None) -> int:
+    """How many leading sentences form the headline: those starting before `headline_end`
+    (the Analyzer knows it; pages may open with a byline), else just the first one."""
+    if headline_end:
+        return max(1, sum(1 for s, _ in spans if s < headline_end))
+    return 1
+
+
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1

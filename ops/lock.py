@@ -24,7 +24,7 @@ def ops_lock_path(db_path: str | Path) -> Path:
 
 @contextmanager
 def ops_lock(db_path: str | Path, *, what: str = "nightly") -> Iterator[Path]:
-    """Hold the operations lock of `db_path`; raise AlreadyRunningError (exit 75) at once if taken."""
+    """Hold the operations lock of `db_path`; raise AlreadyRunningError (exit 75) if taken."""
     path = ops_lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -51,15 +51,27 @@ class NightlyReport:
     log_file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "status": self.status, "exit_code": self.exit_code,
-                "seconds": round(self.seconds, 2), "stages": self.stages,
-                "errors": list(self.errors), "log_file": self.log_file}
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "seconds": round(self.seconds, 2),
+            "stages": self.stages,
+            "errors": list(self.errors),
+            "log_file": self.log_file,
+        }
 
 
-def run_nightly(settings: Settings, sources_file: str | Path | None = None, *,
-                only: list[str] | None = None, max_pages: int | None = None,
-                overrides: Mapping[str, Any] | None = None, embeddings: bool = True,
-                log_file: str | Path | None = None) -> NightlyReport:
+def run_nightly(
+    settings: Settings,
+    sources_file: str | Path | None = None,
+    *,
+    only: list[str] | None = None,
+    max_pages: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    embeddings: bool = True,
+    log_file: str | Path | None = None,
+) -> NightlyReport:
     """Run the night's stages on settings.db_path and publish settings.published_path.
 
     Raises AlreadyRunningError (75), ConfigError (2) or SchemaTooNewError (5) before
@@ -76,8 +88,13 @@ def run_nightly(settings: Settings, sources_file: str | Path | None = None, *,
         watchdog = _watchdog(budget * 1.1 + 60)  # hard stop if a stage ignores its deadline
         try:
             run_id = _start_record(settings.db_path, log_file)
-            log.info("nightly %s: %d sources, db %s, budget %d min", run_id, len(sources),
-                     settings.db_path, settings.nightly_max_minutes)
+            log.info(
+                "nightly %s: %d sources, db %s, budget %d min",
+                run_id,
+                len(sources),
+                settings.db_path,
+                settings.nightly_max_minutes,
+            )
             night = _Night(settings=settings, deadline=deadline)
             night.crawl(sources, max_pages=max_pages, overrides=overrides or {})
             night.process(embeddings=embeddings)
@@ -90,9 +107,15 @@ def run_nightly(settings: Settings, sources_file: str | Path | None = None, *,
                 _finish_record(settings.db_path, run_id, night, status, code)
         finally:
             watchdog.cancel()
-    report = NightlyReport(run_id=run_id, status=status, exit_code=code,
-                           seconds=time.monotonic() - started, stages=night.stages,
-                           errors=tuple(night.errors), log_file=str(log_file) if log_file else None)
+    report = NightlyReport(
+        run_id=run_id,
+        status=status,
+        exit_code=code,
+        seconds=time.monotonic() - started,
+        stages=night.stages,
+        errors=tuple(night.errors),
+        log_file=str(log_file) if log_file else None,
+    )
     log.info("nightly %s finished: %s (exit %d) in %.1fs", run_id, status, code, report.seconds)
     return report
 
@@ -120,25 +143,38 @@ class _Night:
         self.stages.setdefault(name, {})
         self.stages[name].setdefault("status", "ok")
         self.stages[name]["seconds"] = round(time.monotonic() - t0, 2)
-        log.info("stage %s: %s", name, json.dumps(self.stages[name], ensure_ascii=False, default=str))
+        log.info(
+            "stage %s: %s", name, json.dumps(self.stages[name], ensure_ascii=False, default=str)
+        )
         return result
 
-    def crawl(self, sources: list[Any], *, max_pages: int | None, overrides: Mapping[str, Any]) -> None:
+    def crawl(
+        self, sources: list[Any], *, max_pages: int | None, overrides: Mapping[str, Any]
+    ) -> None:
         def go() -> None:
             from crawler.run import run_crawl
 
             conf = dict(overrides)
             conf.setdefault("CLOSESPIDER_TIMEOUT", max(1, int(self._remaining() * _CRAWL_SHARE)))
             conf.setdefault("LOG_LEVEL", "WARNING")
-            summary = run_crawl(sources=sources, db_path=self.settings.db_path, max_pages=max_pages,
-                                settings=self.settings, overrides=conf)
+            summary = run_crawl(
+                sources=sources,
+                db_path=self.settings.db_path,
+                max_pages=max_pages,
+                settings=self.settings,
+                overrides=conf,
+            )
             self.crawl_run_id = summary.run_id
             totals = summary.data.get("totals", {})
             if summary.data.get("close_reason") == "closespider_timeout":
                 self.timed_out = True
             self.partial |= summary.status != "ok"
-            self.stages["crawl"] = {"status": summary.status, "run_id": summary.run_id,
-                                    "close_reason": summary.data.get("close_reason"), **totals}
+            self.stages["crawl"] = {
+                "status": summary.status,
+                "run_id": summary.run_id,
+                "close_reason": summary.data.get("close_reason"),
+                **totals,
+            }
 
         self._stage("crawl", go)
 
@@ -148,25 +184,45 @@ class _Night:
 
             s = self.settings
             analyzer = None
-            totals: dict[str, Any] = {"selected": 0, "analysed": 0, "relevant": 0, "failed": 0,
-                                      "initiatives": 0, "figures": 0}
+            totals: dict[str, Any] = {
+                "selected": 0,
+                "analysed": 0,
+                "relevant": 0,
+                "failed": 0,
+                "initiatives": 0,
+                "figures": 0,
+            }
             while True:
                 if self._remaining() <= 0:
                     self.timed_out = True
                     break
                 if analyzer is None:
                     analyzer = _LazyAnalyzer(s.spacy_model)
-                r = process(s.db_path, limit=_PROCESS_CHUNK, analyzer=analyzer, stories=False,
-                            spacy_model=s.spacy_model, embedding_model=None)
+                r = process(
+                    s.db_path,
+                    limit=_PROCESS_CHUNK,
+                    analyzer=analyzer,
+                    stories=False,
+                    spacy_model=s.spacy_model,
+                    embedding_model=None,
+                )
                 for k in totals:
                     totals[k] += getattr(r, k)
                 if r.selected < _PROCESS_CHUNK:
                     break
             # limit=0 selects nothing: only the story grouping and embeddings run.
-            r = process(s.db_path, limit=0, spacy_model=s.spacy_model,
-                        embedding_model=s.embedding_model if embeddings else None)
-            totals.update(stories_changed=r.stories_changed, embedded=r.embedded,
-                          embed_skipped=r.embed_skipped, pipeline_version=r.pipeline_version)
+            r = process(
+                s.db_path,
+                limit=0,
+                spacy_model=s.spacy_model,
+                embedding_model=s.embedding_model if embeddings else None,
+            )
+            totals.update(
+                stories_changed=r.stories_changed,
+                embedded=r.embedded,
+                embed_skipped=r.embed_skipped,
+                pipeline_version=r.pipeline_version,
+            )
             self.partial |= totals["failed"] > 0
             self.stages["process"] = totals
 
@@ -179,8 +235,9 @@ class _Night:
 
             con = connect(self.settings.db_path)
             try:
-                result = apply_retention(con, keep_all_raw=self.settings.keep_all_raw,
-                                         raw_days=self.settings.raw_days)
+                result = apply_retention(
+                    con, keep_all_raw=self.settings.keep_all_raw, raw_days=self.settings.raw_days
+                )
             finally:
                 con.close()
             self.stages["retention"] = result.to_dict()
@@ -191,7 +248,9 @@ class _Night:
         def go() -> None:
             from ops.publish import publish
 
-            self.stages["publish"] = publish(self.settings.db_path, self.settings.published_path).to_dict()
+            self.stages["publish"] = publish(
+                self.settings.db_path, self.settings.published_path
+            ).to_dict()
 
         self._stage("publish", go)
 
@@ -245,7 +304,8 @@ def _start_record(db_path: str, log_file: str | Path | None) -> str:
         con.execute(
             "INSERT INTO nightly_runs (run_id, started_at, status, host, pid, log_file) "
             "VALUES (?, ?, 'running', ?, ?, ?)",
-            [run_id, now, socket.gethostname(), os.getpid(), str(log_file) if log_file else None])
+            [run_id, now, socket.gethostname(), os.getpid(), str(log_file) if log_file else None],
+        )
     finally:
         con.close()
     return run_id
@@ -264,17 +324,27 @@ def _finish_record(db_path: str, run_id: str, night: _Night, status: str, code: 
         con.execute(
             "UPDATE nightly_runs SET finished_at = ?, status = ?, exit_code = ?, crawl_run_id = ?, "
             "stages = ?, errors = ? WHERE run_id = ?",
-            [utcnow(), status, code, night.crawl_run_id,
-             json.dumps(night.stages, ensure_ascii=False, sort_keys=True, default=str),
-             json.dumps(night.errors, ensure_ascii=False), run_id])
+            [
+                utcnow(),
+                status,
+                code,
+                night.crawl_run_id,
+                json.dumps(night.stages, ensure_ascii=False, sort_keys=True, default=str),
+                json.dumps(night.errors, ensure_ascii=False),
+                run_id,
+            ],
+        )
     finally:
         con.close()
 
 
 def _watchdog(seconds: float) -> threading.Timer:
     def stop() -> None:
-        log.error("nightly run exceeded its time limit by 10%%: stopping now (exit %d); "
-                  "the next run resumes where this one stopped", EXIT_TIMEOUT)
+        log.error(
+            "nightly run exceeded its time limit by 10%%: stopping now (exit %d); "
+            "the next run resumes where this one stopped",
+            EXIT_TIMEOUT,
+        )
         logging.shutdown()
         os._exit(EXIT_TIMEOUT)
 

@@ -33,8 +33,12 @@ class PublishResult:
     articles: int
 
     def to_dict(self) -> dict[str, object]:
-        return {"path": self.path, "bytes": self.bytes, "seconds": round(self.seconds, 3),
-                "articles": self.articles}
+        return {
+            "path": self.path,
+            "bytes": self.bytes,
+            "seconds": round(self.seconds, 3),
+            "articles": self.articles,
+        }
 
 
 def publish(db_path: str | Path, published_path: str | Path) -> PublishResult:
@@ -51,9 +55,12 @@ def publish(db_path: str | Path, published_path: str | Path) -> PublishResult:
         _fsync_dir(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
-    result = PublishResult(path=str(target), bytes=size, seconds=time.monotonic() - started,
-                           articles=articles)
-    log.info("published %s (%d bytes, %d articles) in %.2fs", target, size, articles, result.seconds)
+    result = PublishResult(
+        path=str(target), bytes=size, seconds=time.monotonic() - started, articles=articles
+    )
+    log.info(
+        "published %s (%d bytes, %d articles) in %.2fs", target, size, articles, result.seconds
+    )
     return result
 
 
@@ -86,14 +93,18 @@ def verify_snapshot(path: str | Path) -> int:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise StoreError(f"the snapshot copy {path} does not open: {exc}; the published file "
-                         "was left unchanged. Re-run `veille nightly`.") from None
+        raise StoreError(
+            f"the snapshot copy {path} does not open: {exc}; the published file "
+            "was left unchanged. Re-run `veille nightly`."
+        ) from None
     try:
         check_schema(con, allow_pending=False)
         return int(con.execute("SELECT count(*) FROM v_articles").fetchall()[0][0])
     except duckdb.Error as exc:
-        raise StoreError(f"the snapshot copy {path} is not usable: {exc}; the published file "
-                         "was left unchanged. Re-run `veille nightly`.") from None
+        raise StoreError(
+            f"the snapshot copy {path} is not usable: {exc}; the published file "
+            "was left unchanged. Re-run `veille nightly`."
+        ) from None
     finally:
         con.close()
 
@@ -102,7 +113,7 @@ def _remove_stale_temps(folder: Path) -> None:
     """Copies left by a killed publish (SIGKILL skips our `finally`)."""
     for stale in folder.glob(f"{_TMP_PREFIX}*"):
         try:
-            pid = int(stale.name[len(_TMP_PREFIX):].split("-", 1)[0])
+            pid = int(stale.name[len(_TMP_PREFIX) :].split("-", 1)[0])
         except ValueError:
             continue
         if pid == os.getpid() or not _alive(pid):

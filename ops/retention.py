@@ -34,16 +34,21 @@ _DROPPABLE = """
 """
 
 
-def apply_retention(con: Any, *, keep_all_raw: bool, raw_days: int,
-                    now: datetime | None = None) -> RetentionResult:
+def apply_retention(
+    con: Any, *, keep_all_raw: bool, raw_days: int, now: datetime | None = None
+) -> RetentionResult:
     """Drop the raw bodies the policy does not keep, in one transaction."""
     cutoff = (now or utcnow()) - timedelta(days=max(raw_days, 0))
     params = [keep_all_raw, cutoff]
     con.execute("BEGIN TRANSACTION")
     try:
-        dropped = con.execute(f"SELECT count(*) FROM pages p WHERE {_DROPPABLE}", params).fetchall()[0][0]
+        dropped = con.execute(
+            f"SELECT count(*) FROM pages p WHERE {_DROPPABLE}", params
+        ).fetchall()[0][0]
         if dropped:
-            con.execute(f"UPDATE pages p SET body = NULL, body_codec = NULL WHERE {_DROPPABLE}", params)
+            con.execute(
+                f"UPDATE pages p SET body = NULL, body_codec = NULL WHERE {_DROPPABLE}", params
+            )
         kept = con.execute("SELECT count(*) FROM pages WHERE body IS NOT NULL").fetchall()[0][0]
         con.execute("COMMIT")
     except BaseException:

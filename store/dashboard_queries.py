@@ -7,7 +7,7 @@ tables in pandas. Filters are bound parameters; a NULL parameter means "no filte
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -16,77 +16,96 @@ def _df(con: Any, sql: str, params: list[Any] | None = None) -> Any:
 
 
 def latest_week(con: Any) -> date | None:
-    """Monday of the latest week with a relevant story, not after today (else any week)."""
+    """Monday of the latest week with a relevant article, not after today (else any week)."""
     row = con.execute("""
-        SELECT coalesce(max(week) FILTER (WHERE relevant AND week <= current_date),
-                        max(week) FILTER (WHERE week <= current_date), max(week))
-        FROM v_stories
+        SELECT date_trunc('week', coalesce(
+            max(d) FILTER (WHERE relevant AND d <= current_date), max(d) FILTER (WHERE d <= current_date),
+            max(d)))::DATE
+        FROM (SELECT coalesce(published, fetched_at::DATE) AS d, relevant FROM articles)
     """).fetchone()
     return row[0] if row else None
 
 
+def _stories_cte(start: date | None, end: date | None) -> tuple[str, list[Any]]:
+    """CTEs `cand`, `st`: stories whose first publication week is in [start, end], as v_stories.
+
+    Only stories with a copy dated in the window can start in it, so the grouping runs
+    over those instead of every article (v_stories groups the whole table).
+    """
+    sql = """
+        cand AS MATERIALIZED (SELECT DISTINCT coalesce(story_id, 's' || article_id) AS story_id FROM articles
+                 WHERE (?::DATE IS NULL OR coalesce(published, fetched_at::DATE) >= ?::DATE)
+                   AND (?::DATE IS NULL OR coalesce(published, fetched_at::DATE) < ?::DATE + 7)),
+        st AS MATERIALIZED (SELECT coalesce(a.story_id, 's' || a.article_id) AS story_id,
+                      date_trunc('week', min(coalesce(a.published, a.fetched_at::DATE)))::DATE AS week,
+                      count(*) AS n_articles, coalesce(bool_or(a.relevant), false) AS relevant
+               FROM articles a SEMI JOIN cand ON cand.story_id = coalesce(a.story_id, 's' || a.article_id)
+               GROUP BY 1
+               HAVING (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE))
+    """
+    return sql, [start, start, end, end, start, start, end, end]
+
+
 def weeks_overview(con: Any, *, end: date, weeks: int = 8) -> Any:
     """Per week up to `end`: relevant articles, relevant stories (copies once), new initiatives."""
-    return _df(
-        con,
-        """
-        WITH w AS (SELECT unnest(range(?::DATE - INTERVAL (? * 7) DAY, ?::DATE + INTERVAL 1 DAY,
-                                        INTERVAL 7 DAY))::DATE AS week),
-        art AS (SELECT week, count(*) AS n FROM v_articles
-                WHERE relevant AND week IN (SELECT week FROM w) GROUP BY week),
-        sto AS (SELECT week, count(*) AS n FROM v_stories
-                WHERE relevant AND week IN (SELECT week FROM w) GROUP BY week),
-        ini AS (SELECT week, sum(n_initiatives) AS n FROM v_weekly_initiative_types
-                WHERE week IN (SELECT week FROM w) GROUP BY week)
+    first = end - timedelta(weeks=weeks - 1)
+    cte, params = _stories_cte(first, end)
+    return _df(con, f"""
+        WITH {cte},
+        w AS (SELECT unnest(range(?::DATE, ?::DATE + INTERVAL 1 DAY, INTERVAL 7 DAY))::DATE AS week),
+        art AS (SELECT date_trunc('week', coalesce(published, fetched_at::DATE))::DATE AS week, count(*) AS n
+                FROM articles WHERE relevant AND coalesce(published, fetched_at::DATE) >= ?::DATE
+                  AND coalesce(published, fetched_at::DATE) < ?::DATE + 7 GROUP BY 1),
+        sto AS (SELECT week, count(*) AS n FROM st WHERE relevant GROUP BY week),
+        ini AS (SELECT st.week, count(DISTINCT (st.story_id, i.type, coalesce(i.commune_insee, ''))) AS n
+                FROM initiatives i JOIN articles a USING (article_id)
+                JOIN st ON st.story_id = coalesce(a.story_id, 's' || a.article_id) GROUP BY st.week)
         SELECT w.week, coalesce(art.n, 0)::BIGINT AS n_articles, coalesce(sto.n, 0)::BIGINT AS n_stories,
                coalesce(ini.n, 0)::BIGINT AS n_initiatives
         FROM w LEFT JOIN art USING (week) LEFT JOIN sto USING (week) LEFT JOIN ini USING (week)
         ORDER BY w.week
-    """,
-        [end, weeks - 1, end],
-    )
+    """, params + [first, end, first, end])
 
 
 def week_initiative_types(con: Any, *, week: date, previous: int = 4) -> Any:
     """New initiatives per type this week and their weekly mean over the `previous` weeks."""
-    return _df(
-        con,
-        """
-        SELECT type,
-               coalesce(sum(n_initiatives) FILTER (WHERE week = ?::DATE), 0)::BIGINT AS n_week,
-               coalesce(sum(n_initiatives) FILTER (WHERE week < ?::DATE), 0) / ? AS mean_before
-        FROM v_weekly_initiative_types
-        WHERE week BETWEEN ?::DATE - INTERVAL (? * 7) DAY AND ?::DATE
-        GROUP BY type ORDER BY n_week DESC, mean_before DESC, type
-    """,
-        [week, week, previous, week, previous, week],
-    )
+    cte, params = _stories_cte(week - timedelta(weeks=previous), week)
+    return _df(con, f"""
+        WITH {cte},
+        per AS (SELECT st.week, i.type, count(DISTINCT (st.story_id, coalesce(i.commune_insee, ''))) AS n
+                FROM initiatives i JOIN articles a USING (article_id)
+                JOIN st ON st.story_id = coalesce(a.story_id, 's' || a.article_id) GROUP BY ALL)
+        SELECT type, coalesce(sum(n) FILTER (WHERE week = ?::DATE), 0)::BIGINT AS n_week,
+               coalesce(sum(n) FILTER (WHERE week < ?::DATE), 0) / ? AS mean_before
+        FROM per GROUP BY type ORDER BY n_week DESC, mean_before DESC, type
+    """, params + [week, week, previous])
 
 
 def notable_articles(con: Any, *, week: date, limit: int = 20) -> Any:
-    """The week's relevant stories (one copy each), richest in facts first."""
-    return _df(
-        con,
-        """
-        WITH st AS (SELECT story_id, n_articles FROM v_stories WHERE relevant AND week = ?),
-        first_copy AS (
+    """The week's relevant stories (one copy each, the first), richest in facts first."""
+    cte, params = _stories_cte(week, week)
+    return _df(con, f"""
+        WITH {cte},
+        first_copy AS MATERIALIZED (
             SELECT a.article_id, st.n_articles AS n_copies FROM articles a
-            JOIN st ON st.story_id = coalesce(a.story_id, 's' || a.article_id)
+            JOIN st ON st.story_id = coalesce(a.story_id, 's' || a.article_id) AND st.relevant
             QUALIFY row_number() OVER (PARTITION BY st.story_id
                 ORDER BY coalesce(a.published, a.fetched_at::DATE), a.fetched_at, a.article_id) = 1
-        )
-        SELECT v.article_id, v.published, v.title, v.source_name, f.n_copies,
-               (SELECT string_agg(ac.name, ', ' ORDER BY ac.is_primary DESC, ac.ordinal)
-                  FROM article_communes ac WHERE ac.article_id = v.article_id) AS communes,
-               (SELECT list(DISTINCT i.type ORDER BY i.type)
-                  FROM initiatives i WHERE i.article_id = v.article_id) AS types,
-               v.n_initiatives, v.n_figures, v.relevance, v.url
-        FROM first_copy f JOIN v_articles v USING (article_id)
-        ORDER BY v.n_initiatives DESC, v.n_figures DESC, v.relevance DESC NULLS LAST, v.article_id
+        ),
+        -- Joins + GROUP BY on the few first copies: correlated subqueries here scan whole tables.
+        comm AS (SELECT f.article_id, string_agg(ac.name, ', ' ORDER BY ac.is_primary DESC, ac.ordinal) AS communes
+                 FROM first_copy f JOIN article_communes ac USING (article_id) GROUP BY 1),
+        ini AS (SELECT f.article_id, count(*) AS n, list(DISTINCT i.type ORDER BY i.type) AS types
+                FROM first_copy f JOIN initiatives i USING (article_id) GROUP BY 1),
+        fig AS (SELECT f.article_id, count(*) AS n FROM first_copy f JOIN figures g USING (article_id) GROUP BY 1)
+        SELECT a.article_id, a.published, a.title, coalesce(s.name, a.source_id) AS source_name, f.n_copies,
+               comm.communes, ini.types, coalesce(ini.n, 0) AS n_initiatives, coalesce(fig.n, 0) AS n_figures,
+               a.relevance, a.url
+        FROM first_copy f JOIN articles a USING (article_id) LEFT JOIN sources s ON s.source_id = a.source_id
+        LEFT JOIN comm USING (article_id) LEFT JOIN ini USING (article_id) LEFT JOIN fig USING (article_id)
+        ORDER BY n_initiatives DESC, n_figures DESC, a.relevance DESC NULLS LAST, a.article_id
         LIMIT ?
-    """,
-        [week, limit],
-    )
+    """, params + [limit])
 
 
 def places(con: Any) -> tuple[Any, Any]:
@@ -97,18 +116,9 @@ def places(con: Any) -> tuple[Any, Any]:
 
 
 def week_bounds(con: Any) -> tuple[date | None, date | None]:
-    row = con.execute("SELECT min(week), max(week) FROM v_stories").fetchone()
+    row = con.execute("""SELECT date_trunc('week', min(d))::DATE, date_trunc('week', max(d))::DATE
+                         FROM (SELECT coalesce(published, fetched_at::DATE) AS d FROM articles)""").fetchone()
     return (row[0], row[1]) if row else (None, None)
-
-
-_PLACE_LINKS = """
-    SELECT coalesce(a.story_id, 's' || a.article_id) AS story_id, ac.departement AS dep
-    FROM article_communes ac JOIN articles a USING (article_id) WHERE a.relevant
-    UNION
-    SELECT coalesce(a.story_id, 's' || a.article_id), ar.code
-    FROM article_areas ar JOIN articles a USING (article_id)
-    WHERE ar.level = 'departement' AND a.relevant
-"""
 
 
 def weekly_stories(
@@ -216,29 +226,23 @@ def initiatives_table(
     return rows, int(total)
 
 
-def commune_coverage(
-    con: Any,
-    *,
-    start: date | None,
-    end: date | None,
-    region: str | None = None,
-    departement: str | None = None,
-    limit: int = 3000,
-) -> Any:
-    """Communes named by relevant stories in the period, with centroid and dominant initiative type."""
-    return _df(
-        con,
-        """
-        WITH cov AS (
-            SELECT commune_insee, sum(n_stories) AS n_stories FROM v_weekly_communes
-            WHERE (?::DATE IS NULL OR week >= ?) AND (?::DATE IS NULL OR week <= ?)
-              AND (?::VARCHAR IS NULL OR region_code = ?) AND (?::VARCHAR IS NULL OR departement_code = ?)
-            GROUP BY commune_insee
+def commune_coverage(con: Any, *, start: date | None, end: date | None, region: str | None = None,
+                     departement: str | None = None, limit: int = 3000) -> Any:
+    """Communes named by relevant stories of the period, with centroid and dominant initiative type."""
+    cte, params = _stories_cte(start, end)
+    return _df(con, f"""
+        WITH {cte},
+        rel AS MATERIALIZED (SELECT a.article_id, st.story_id FROM articles a
+                JOIN st ON st.story_id = coalesce(a.story_id, 's' || a.article_id) WHERE a.relevant),
+        cov AS MATERIALIZED (
+            SELECT ac.insee AS commune_insee, count(DISTINCT rel.story_id) AS n_stories
+            FROM rel JOIN article_communes ac USING (article_id)
+            WHERE (?::VARCHAR IS NULL OR ac.region = ?) AND (?::VARCHAR IS NULL OR ac.departement = ?)
+            GROUP BY 1
         ), types AS (
-            SELECT commune_insee, type, count(DISTINCT story_id) AS n FROM v_initiatives
-            WHERE commune_insee IN (SELECT commune_insee FROM cov)
-              AND (?::DATE IS NULL OR week >= ?) AND (?::DATE IS NULL OR week <= ?)
-            GROUP BY ALL
+            SELECT i.commune_insee, i.type, count(DISTINCT rel.story_id) AS n
+            FROM rel JOIN initiatives i USING (article_id)
+            WHERE i.commune_insee IN (SELECT commune_insee FROM cov) GROUP BY ALL
         ), top_type AS (
             SELECT commune_insee, arg_max(type, (n, type)) AS top_type, sum(n) AS n_initiatives
             FROM types GROUP BY commune_insee
@@ -250,52 +254,40 @@ def commune_coverage(
         LEFT JOIN top_type t USING (commune_insee)
         WHERE c.lat IS NOT NULL
         ORDER BY n_stories DESC, cov.commune_insee LIMIT ?
-    """,
-        [
-            start,
-            start,
-            end,
-            end,
-            region,
-            region,
-            departement,
-            departement,
-            start,
-            start,
-            end,
-            end,
-            limit,
-        ],
-    )
+    """, params + [region, region, departement, departement, limit])
 
 
-def departement_rates(
-    con: Any, *, start: date | None, end: date | None, region: str | None = None
-) -> Any:
-    """Relevant stories per département per 100,000 inhabitants, at a population-weighted centroid."""
-    return _df(
-        con,
-        """
-        WITH pop AS (
+def departement_rates(con: Any, *, start: date | None, end: date | None, region: str | None = None) -> Any:
+    """Relevant stories per département per 100,000 inhabitants, at a population-weighted centroid.
+
+    A story counts for a département when it names it or one of its communes (as
+    v_weekly_departements), once per département.
+    """
+    cte, params = _stories_cte(start, end)
+    return _df(con, f"""
+        WITH {cte},
+        rel AS MATERIALIZED (SELECT a.article_id, st.story_id FROM articles a
+                JOIN st ON st.story_id = coalesce(a.story_id, 's' || a.article_id) WHERE a.relevant),
+        links AS (
+            SELECT rel.story_id, ac.departement AS code FROM rel JOIN article_communes ac USING (article_id)
+            UNION
+            SELECT rel.story_id, ar.code FROM rel JOIN article_areas ar USING (article_id)
+            WHERE ar.level = 'departement'
+        ), cov AS (SELECT code, count(DISTINCT story_id) AS n_stories FROM links GROUP BY code),
+        pop AS (
             SELECT departement, sum(population) AS population,
                    sum(lat * population) / nullif(sum(population), 0) AS lat,
                    sum(lon * population) / nullif(sum(population), 0) AS lon
             FROM communes WHERE type = 'COM' AND population > 0 GROUP BY departement
-        ), cov AS (
-            SELECT departement_code, sum(n_stories) AS n_stories FROM v_weekly_departements
-            WHERE (?::DATE IS NULL OR week >= ?) AND (?::DATE IS NULL OR week <= ?)
-            GROUP BY departement_code
         )
         SELECT d.code AS departement_code, d.name AS departement_name, pop.population,
                coalesce(cov.n_stories, 0)::BIGINT AS n_stories,
                coalesce(cov.n_stories, 0) * 100000.0 / pop.population AS rate, pop.lat, pop.lon
         FROM departements d JOIN pop ON pop.departement = d.code
-        LEFT JOIN cov ON cov.departement_code = d.code
+        LEFT JOIN cov ON cov.code = d.code
         WHERE (?::VARCHAR IS NULL OR d.region = ?) AND pop.lat IS NOT NULL
         ORDER BY rate DESC, d.code
-    """,
-        [start, start, end, end, region, region],
-    )
+    """, params + [region, region])
 
 
 def mentioned_communes(con: Any, *, limit: int = 5000) -> Any:
@@ -345,16 +337,16 @@ def commune_info(con: Any, insee: str) -> dict[str, Any] | None:
 
 
 def commune_articles(con: Any, insee: str, *, limit: int = 300) -> Any:
-    return _df(
-        con,
-        """
-        SELECT v.published, v.title, v.source_name, ac.is_primary, v.relevant, v.n_initiatives,
-               v.n_figures, v.article_id
-        FROM article_communes ac JOIN v_articles v USING (article_id)
-        WHERE ac.insee = ? ORDER BY v.published DESC NULLS LAST, v.article_id LIMIT ?
-    """,
-        [insee, limit],
-    )
+    return _df(con, """
+        WITH ids AS MATERIALIZED (SELECT article_id, is_primary FROM article_communes WHERE insee = ?),
+        ini AS (SELECT article_id, count(*) AS n FROM ids JOIN initiatives USING (article_id) GROUP BY 1),
+        fig AS (SELECT article_id, count(*) AS n FROM ids JOIN figures USING (article_id) GROUP BY 1)
+        SELECT a.published, a.title, coalesce(s.name, a.source_id) AS source_name, ids.is_primary,
+               a.relevant, coalesce(ini.n, 0) AS n_initiatives, coalesce(fig.n, 0) AS n_figures, a.article_id
+        FROM ids JOIN articles a USING (article_id) LEFT JOIN sources s ON s.source_id = a.source_id
+        LEFT JOIN ini USING (article_id) LEFT JOIN fig USING (article_id)
+        ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ?
+    """, [insee, limit])
 
 
 def commune_initiatives(con: Any, insee: str, *, limit: int = 300) -> Any:

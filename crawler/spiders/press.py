@@ -32,6 +32,8 @@ from crawler.items import CrawlContext
 from crawler.reasons import reason_for
 from crawler.sources import Source
 from crawler.urls import canonical_url, looks_like_article
+from nlp.clean import clean_html  # imported up front: the first article must not wait for it
+from veille.errors import InputError
 from veille.records import FetchedPage, FetchFailure
 
 _KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date",
@@ -128,9 +130,6 @@ class PressSpider(scrapy.Spider):
     # -- articles ----------------------------------------------------------------------
 
     async def parse_article(self, response: Response) -> AsyncIterator[FetchedPage | FetchFailure]:
-        from nlp.clean import clean_html
-        from veille.errors import InputError
-
         source = self.sources[response.meta["source_id"]]
         canon = response.meta["canonical"]
         stats = self.context.stats_for(source.id)

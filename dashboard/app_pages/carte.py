@@ -16,6 +16,10 @@ snap = ui.require_snapshot()
 st.title("Carte")
 f = ui.sidebar_filters(snap, with_types=False)
 communes, deps = data.map_data(snap, f.start, f.end, f.region, f.departement)
+# Overseas départements would shrink metropolitan France to a dot: mapped only in the tables.
+METRO = "lat > 41 and lat < 52 and lon > -5.5 and lon < 10"
+backdrop = alt.Chart(deps.query(METRO)).mark_circle(color="#d0d0d0", size=25).encode(
+    longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("departement_name:N", title="Département")])
 
 left, right = st.columns([3, 2])
 with left:
@@ -28,7 +32,7 @@ with left:
         shown = communes.assign(type_label=communes["top_type"].map(
             lambda t: "Aucune initiative" if t == "aucune" else ui.type_label(t)))
         pick = alt.selection_point(fields=["commune_insee"], name="commune", on="click")
-        chart = alt.Chart(shown).mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5).encode(
+        points = alt.Chart(shown.query(METRO)).mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5).encode(
             longitude="lon:Q", latitude="lat:Q",
             size=alt.Size("n_stories:Q", title="Sujets", scale=alt.Scale(range=[20, 900])),
             color=alt.Color("type_label:N", title="Initiative dominante",
@@ -38,7 +42,8 @@ with left:
                      alt.Tooltip("n_stories:Q", title="Sujets"),
                      alt.Tooltip("n_initiatives:Q", title="Initiatives"),
                      alt.Tooltip("type_label:N", title="Type dominant")],
-        ).add_params(pick).project("mercator").properties(height=560)
+        ).add_params(pick)
+        chart = (backdrop + points).project("mercator").properties(height=560)
         event = st.altair_chart(chart, width="stretch", on_select="rerun", key="map_communes")
         chosen = (event.selection.get("commune") or []) if event else []
         if chosen and chosen[0].get("commune_insee"):
@@ -56,7 +61,7 @@ with right:
     if deps.empty:
         st.info("Pas de données de population : chargez le gazetteer (`veille process`).")
     else:
-        chart = alt.Chart(deps).mark_circle(opacity=0.85, stroke="#555", strokeWidth=0.5).encode(
+        chart = alt.Chart(deps.query(METRO)).mark_circle(opacity=0.85, stroke="#555", strokeWidth=0.5).encode(
             longitude="lon:Q", latitude="lat:Q",
             size=alt.Size("rate:Q", title="Pour 100 000 hab.", scale=alt.Scale(range=[30, 1200])),
             color=alt.Color("rate:Q", title="Pour 100 000 hab.", scale=alt.Scale(scheme="orangered")),

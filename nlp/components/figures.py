@@ -48,6 +48,8 @@ class _Rules:
     approx: re.Pattern[str]
     fillers: re.Pattern[str]
     ratio_after: re.Pattern[str]
+    ratio: re.Pattern[str]
+    ratio_denominators: dict[str, float]
     predicates: tuple[tuple[str, re.Pattern[str]], ...]
     heads: tuple[tuple[str, re.Pattern[str]], ...]
     density_between: re.Pattern[str]
@@ -58,6 +60,9 @@ class _Rules:
     duree_before: re.Pattern[str]
     duree_after: re.Pattern[str]
     duree_sentence: re.Pattern[str]
+    duree_period: re.Pattern[str]
+    duree_since: re.Pattern[str]
+    career_before: re.Pattern[str]
     age_apposition_english: re.Pattern[str]
     before_compare: re.Pattern[str]
     age_before: re.Pattern[str]
@@ -79,6 +84,7 @@ class _Rules:
     masks: re.Pattern[str]
     pct_unrelated: re.Pattern[str]
     pct_context: re.Pattern[str]
+    local_reference: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -98,6 +104,8 @@ def load_rules(resource: str = "figures") -> _Rules:
         approx=c(data["approx"]["prefix"]),
         fillers=c(rf"^\s*(?:{heads['fillers']}\s+){{0,2}}"),
         ratio_after=c(heads["ratio_after"]),
+        ratio=c(rf"^\s*{heads['ratio_heads']}(?:\s+[\w'’-]+){{0,3}}?\s+sur\s+(?P<den>\w+)\b"),
+        ratio_denominators={k.lower(): float(v) for k, v in heads["ratio_denominators"].items()},
         predicates=tuple((k, c(rf"\b{heads[k]}{heads['predicate_before']}"))
                          for k in heads["predicate_kinds"]),
         heads=tuple((kind, c(heads[kind])) for kind in heads["order"]),
@@ -109,6 +117,9 @@ def load_rules(resource: str = "figures") -> _Rules:
         duree_before=c(time["duree_before"]),
         duree_after=c(time["duree_after"]),
         duree_sentence=c(time["duree_sentence"]),
+        duree_period=c(time["duree_period"]),
+        duree_since=c(time["duree_since"]),
+        career_before=c(time["career_before"]),
         age_apposition_english=re.compile(time["age_apposition_english"]),  # case matters
         before_compare=c(ana["before_compare"]),
         age_before=c(time["age_before"]),
@@ -130,6 +141,7 @@ def load_rules(resource: str = "figures") -> _Rules:
         masks=c("|".join(f"(?:{p})" for p in exc["masks"])),
         pct_unrelated=c(exc["pourcentage_unrelated"]),
         pct_context=c(exc["pourcentage_context"]),
+        local_reference=c(data["commune"]["local_reference"]),
     )
 
 
@@ -158,7 +170,7 @@ class FigureExtractor:
             return doc
         doc._.figures = extract_figures(
             doc.text, lang=_doc_lang(doc), sentences=_sentences(doc), communes=_communes(doc),
-            doc=doc, rules=self.rules,
+            primary=_primary(doc), doc=doc, rules=self.rules,
         )
         return doc
 
@@ -169,10 +181,12 @@ def extract_figures(
     lang: str = "fr",
     sentences: list[tuple[int, int]] | None = None,
     communes: list[tuple[int, str]] | None = None,
+    primary: str | None = None,
     doc: Doc | None = None,
     rules: _Rules | None = None,
 ) -> list[Figure]:
-    """Figures of `text`. `communes` are (mention start, INSEE) pairs; `doc` adds POS checks."""
+    """Figures of `text`. `communes` are (mention start, INSEE) pairs, `primary` the
+    article's one primary commune if any; `doc` adds POS checks."""
     rules = rules or load_rules()
     sentences = sentences or _regex_sentences(text)
     starts = [s for s, _ in sentences]
@@ -193,7 +207,8 @@ def extract_figures(
         consumed = max(consumed, consumed_to)
         fig = Figure(value=round(value, 2), kind=kind, unit=FIGURE_KINDS[kind][0],
                      text=text[start:end], start=start, end=end,
-                     commune_insee=_commune_in(communes or [], s_start, s_end))
+                     commune_insee=_commune_in(communes or [], s_start, s_end)
+                     or _local(primary, masked[s_start:s_end], rules))
         found.append((fig, sent))
     return _dedupe([f for f, _ in found])
 
@@ -234,6 +249,11 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if (r.age_apposition_english.search(before) and re.match(r"\s*,", after)
             and 25 <= n.value < 100 and not n.spelled):
         return "age", n.value, n.start, n.end, n.end
+
+    ratio = r.ratio.match(after)
+    if ratio and ratio.group("den").lower() in r.ratio_denominators:
+        den = r.ratio_denominators[ratio.group("den").lower()]
+        return "pourcentage", 100 * n.value / den, start, n.end + ratio.end(), n.end
 
     # "un médecin", "une maison de santé": an article, not a count.
     if n.spelled and n.value == 1:
@@ -286,7 +306,7 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         and not r.range_after.match(tail)
         and not r.range_before.search(before)
         and not re.match(r"\s+de\s", tail)  # "à deux ans de la retraite"
-        and not re.search(r"(?:plus|moins)\s+de\s*$|over\s*$|under\s*$", before, _I)
+        and not _threshold(before, age_trigger.group())
     ):
         lead = age_trigger.group()
         age_start = n.start - len(lead.lstrip(" ,("))
@@ -295,17 +315,29 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         return None
     days = r.time_units.get(word)
     trigger = r.duree_before.search(before)
-    waiting = r.duree_sentence.search(text[bounds[0] : n.start])
+    since = r.duree_since.search(before)
+    if trigger is None and since and not r.career_before.search(before[: since.start()]):
+        trigger = since
+    waiting = r.duree_sentence.search(text[bounds[0] : n.start]) and not r.duree_period.search(
+        before)
     if days and (trigger or waiting or r.duree_after.match(tail)):
         d_start = n.start - len(trigger.group()) if trigger else start
         return "duree", n.value * days, d_start, unit_end, unit_end
     return None
 
 
+def _threshold(before: str, trigger: str) -> bool:
+    """"les plus de 60 ans" is an age group; "ils ont plus de 60 ans" states an age."""
+    if re.search(r"(?:plus|moins|pr[èe]s)\s+de\s*$", trigger, _I):
+        return False
+    return re.search(r"(?:plus|moins)\s+de\s*$|over\s*$|under\s*$", before, _I) is not None
+
+
 def _age_context(text: str, bounds: tuple[int, int], trigger: str) -> str:
     """Where to look for the doctor an age belongs to: the sentence, or around it when
-    a pronoun carries the age ("Elle a 34 ans, lui 36. Tous deux généralistes...")."""
-    if re.match(r"\s*(?:il|elle|qui)\s", trigger, _I):
+    a pronoun carries the age ("Elle a 34 ans, lui 36. Tous deux généralistes...") or
+    the sentence opens on it ("A 31 ans, Julie Marchand a repris le cabinet.")."""
+    if re.match(r"\s*(?:il|elle|qui|[àa])\s", trigger, _I):
         return text[max(bounds[0] - 200, 0) : bounds[1] + 200]
     return text[bounds[0] : bounds[1]]
 
@@ -410,6 +442,17 @@ def _dedupe(figures: list[Figure]) -> list[Figure]:
 
 def _commune_in(communes: list[tuple[int, str]], start: int, end: int) -> str | None:
     codes = {insee for pos, insee in communes if start <= pos < end}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _local(primary: str | None, sentence: str, r: _Rules) -> str | None:
+    return primary if primary and r.local_reference.search(sentence) else None
+
+
+def _primary(doc: Doc) -> str | None:
+    if not Doc.has_extension("communes"):
+        return None
+    codes = {c.insee for c in (doc._.communes or []) if c.primary}
     return codes.pop() if len(codes) == 1 else None
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.relevance import sentence_spans
+from nlp.relevance import headline_sentences, sentence_spans
 from nlp.resources import load_toml
 from veille.records import Initiative, Span
 
@@ -114,6 +114,8 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
     r = rules()
     spans = _article_sentences(text)
     mentions = _mentions(doc)
+    end = doc._.headline_end if Doc.has_extension("headline_end") else None
+    n_head = headline_sentences(spans, end)
     hits: list[_Hit] = []
     fired: dict[int, set[str]] = {}
     for i, (s, e) in enumerate(spans):
@@ -137,7 +139,7 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
         evidence = Span(s, e, text[s:e])
         actors = _actors(r, text, spans, h.sentence)
         status = _status(r, text, s, e, h.match)
-        for insee in _communes(text, spans, h, mentions):
+        for insee in _communes(text, spans, h, mentions, headline=h.sentence < n_head):
             key = (h.type, insee)
             old = found.get(key)
             if old is None:
@@ -145,7 +147,11 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
             else:
                 merged = old.actors + tuple(a for a in actors if a not in old.actors)
                 found[key] = Initiative(h.type, insee, merged, old.status or status, old.evidence)
-    return list(found.values())
+    # A national or regional initiative has someone behind it; a null-commune one with no
+    # actor is the same local initiative seen from a sentence that names no commune.
+    local = {t for t, insee in found if insee is not None}
+    return [i for i in found.values()
+            if not (i.commune_insee is None and not i.actors and i.type in local)]
 
 
 def _article_sentences(text: str) -> list[tuple[int, int]]:
@@ -201,7 +207,7 @@ def _in(mentions: list[_Mention], s: int, e: int) -> list[str]:
 
 
 def _communes(text: str, spans: list[tuple[int, int]], h: _Hit,
-              mentions: list[_Mention]) -> list[str | None]:
+              mentions: list[_Mention], *, headline: bool) -> list[str | None]:
     s, e = spans[h.sentence]
     clause_s, clause_e = s, e
     for b in _CLAUSE_BREAK.finditer(text, s, e):
@@ -214,8 +220,11 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit,
     if not found and h.sentence > 0 and _REFERS_BACK.match(text, s):
         ps, pe = spans[h.sentence - 1]
         found = _in(mentions, ps, pe)
-    if not found and _LOCAL_ACTOR.search(text, s, e):
-        found = [m.insee for m in mentions if m.primary][:1]
+    if not found and (headline or _LOCAL_ACTOR.search(text, s, e)):
+        # A headline summarises the article, so it is about the primary commune(s);
+        # so is the town hall acting.
+        found = list(dict.fromkeys(m.insee for m in mentions if m.primary))
+        found = found if headline else found[:1]
     return list(found) if found else [None]
 
 

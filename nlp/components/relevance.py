@@ -18,8 +18,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.components.initiatives import rules as initiative_rules
-from nlp.relevance import sentence_spans
+from nlp.relevance import headline_sentences, sentence_spans
 from nlp.resources import load_toml
+
+
+def headline_end(doc: Doc) -> int | None:
+    """Where the Analyzer says the headline ends (None when run outside it)."""
+    return doc._.headline_end if Doc.has_extension("headline_end") else None
 
 
 def register_extensions() -> None:
@@ -77,7 +82,7 @@ def features(doc: Doc) -> RelevanceFeatures:
     # (the sentence splitter needs the capitals; str.lower() may shift offsets).
     low = doc.text
     spans = sentence_spans(low)
-    n_head = _headline_sentences(doc, spans)
+    n_head = headline_sentences(spans, headline_end(doc))
     n_doc = n_care = n_vet = 0
     head_end = spans[n_head - 1][1] if spans else 0
     head_doctor = False
@@ -110,15 +115,6 @@ def features(doc: Doc) -> RelevanceFeatures:
         french_markers=sum(1 for _ in rules.french.finditer(low)) + min(len(communes or ()), 4) / 2,
         labour_sentences=sum(1 for s, e in spans if rules.labour.search(low, s, e)),
     )
-
-
-def _headline_sentences(doc: Doc, spans: list[tuple[int, int]]) -> int:
-    """How many leading sentences form the headline: the Analyzer's `headline_end` when
-    known (pages may start with a byline), else the first sentence."""
-    end = doc._.headline_end if Doc.has_extension("headline_end") else None
-    if end:
-        return max(1, sum(1 for s, _ in spans if s < end))
-    return 1
 
 
 def _initiative_cue(text: str, spans: list[tuple[int, int]], i: int) -> bool:

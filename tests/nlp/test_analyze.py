@@ -66,3 +66,20 @@ def test_missing_model_gives_an_actionable_error():
 
     with pytest.raises(ModelMissingError, match="pip install"):
         build_pipeline("fr_core_news_nonexistent")
+
+
+@pytest.mark.models
+def test_text_beyond_spacys_limit_still_gets_its_places(analyzer):
+    filler = "Les habitants attendent un médecin depuis longtemps. " * 20_000  # > 1M chars
+    art = _article("Un médecin pour Chârost\n\nA Chârost, dans le Cher. " + filler)
+    result = analyzer.analyze(art)
+    assert [c.insee for c in result.communes] == ["18055"]
+    assert result.relevant is False
+
+
+def test_linker_accepts_empty_and_odd_text():
+    from nlp.places_linker import link_places
+
+    assert link_places("").communes == ()
+    assert link_places("\n\n\x00 ' - ( ) 18").communes == ()
+    assert link_places("(18)").departements[0].code == "18"

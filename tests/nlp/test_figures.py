@@ -61,6 +61,11 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("Une centaine de patients attendent.", [("patients", 100)]),
         ("Sur les 120 généralistes du département, dont 45 libéraux.",
          [("medecins", 120), ("medecins", 45)]),
+        ("Une commune de 2000 habitants, fondée en 1850.", [("habitants", 2000)]),
+        ("Les généralistes libéraux sont 118.", [("medecins", 118)]),
+        ("Le Dr Martin reçoit ses patients. Elle a 34 ans.", [("age", 34)]),
+        ("Le bâtiment a coûté 1\u202f650\u202f000\u00a0€.", [("montant", 1_650_000)]),
+        ("La commune compte 8.200 habitants.", [("habitants", 8200)]),
         ("On compte 68 généralistes pour 100 000 habitants, contre 85 en France.",
          [("densite", 68), ("densite", 85)]),
     ],
@@ -95,6 +100,8 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Les médecins de plus de 60 ans partiront bientôt.",
         "Une pétition a recueilli 1 800 signatures.",
         "Le bâtiment de 600 m² est à 25 minutes de la ville.",
+        "Selon la pharmacienne, 9 patients sur 10 reviennent.",
+        "Une patiente de 82 ans attend depuis le 1er janvier.",
     ],
 )
 def test_not_figures(text: str) -> None:
@@ -133,6 +140,13 @@ def test_commune_of_the_sentence_when_unique() -> None:
     one = text.index("Chârost")
     two, three = text.index("Avord"), text.index("Sancoins")
     figures = extract_figures(text, communes=[(one, "18055"), (two, "18018"), (three, "18242")])
+    got = [(f.kind, f.commune_insee) for f in figures]
+    assert got == [("habitants", "18055"), ("medecins", None)]
+
+
+def test_la_commune_means_the_primary_commune() -> None:
+    text = "A Chârost, le médecin part. La commune compte 1000 habitants. Et 2 médecins."
+    figures = extract_figures(text, communes=[(2, "18055")], primary="18055")
     got = [(f.kind, f.commune_insee) for f in figures]
     assert got == [("habitants", "18055"), ("medecins", None)]
 

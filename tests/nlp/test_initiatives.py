@@ -88,6 +88,12 @@ def test_the_town_hall_acting_means_the_primary_commune(pipe):
     assert "Commune" in rec.actors
 
 
+def test_a_commune_less_restatement_without_actor_is_folded_into_the_local_one(pipe):
+    text = ("Trouver un généraliste par petites annonces, le pari d'un village. "
+            "A Sancoins, une annonce pour un médecin a été publiée sur leboncoin.")
+    assert _pairs(_run(pipe, text, {"Sancoins": "18242"})) == {("recrutement", "18242")}
+
+
 def test_national_measures_have_no_commune_and_their_actor(pipe):
     text = ("Le gouvernement a présenté sa proposition de loi sur la régulation de l'installation "
             "des médecins. Les internes pourront faire leur stage en zone rurale.")

@@ -1,7 +1,12 @@
-"""SIGKILL in the middle of `process`: the file stays readable and the next run completes it."""
+"""SIGKILL in the middle of `process`: the file stays readable and the next run completes it.
+
+Every run is a separate process with the same PYTHONHASHSEED, so the comparison with an
+uninterrupted run does not depend on set ordering inside the NLP.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -11,7 +16,6 @@ import textwrap
 import pytest
 
 from scripts.synth_articles import generate
-from store.process import process
 from store.queries import open_readonly, view_checksums
 from store.writer import Writer
 from tests.conftest import ROOT, SEEDS
@@ -28,7 +32,34 @@ def _checksums(db):
         con.close()
 
 
-def test_sigkill_mid_process_then_rerun(tmp_path, analyzer):
+def _process(db, *, kill_after_batches: int | None = None) -> subprocess.Popen:
+    """Run `process` in a child; with kill_after_batches, SIGKILL it once that many committed."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from store.process import process
+        process({str(db)!r}, embedding_model=None, batch_size=4,
+                on_progress=lambda done, total: print(done, flush=True))
+    """)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        if kill_after_batches is None:
+            child.communicate(timeout=600)
+            assert child.returncode == 0
+            return child
+        for _ in range(kill_after_batches):
+            assert child.stdout.readline().strip(), "the child died before its batches"
+        child.send_signal(signal.SIGKILL)  # the next batch is being analysed or written
+    finally:
+        child.kill()
+        child.wait()
+    return child
+
+
+def test_sigkill_mid_process_then_rerun(tmp_path):
     db = tmp_path / "v.duckdb"
     synth = [
         make_page(p.url, p.text, title=p.title, source_id="montagne" if n % 2 else "berry")
@@ -39,25 +70,10 @@ def test_sigkill_mid_process_then_rerun(tmp_path, analyzer):
         w.save_pages(corpus_pages(SEEDS) + synth)
     reference = tmp_path / "ref.duckdb"
     shutil.copy(db, reference)
-    process(reference, analyzer=analyzer, embedding_model=None, batch_size=4)
+    _process(reference)
 
-    script = textwrap.dedent(f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
-        from store.process import process
-        process({str(db)!r}, embedding_model=None, batch_size=4,
-                on_progress=lambda done, total: print(done, flush=True))
-    """)
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    try:
-        first = child.stdout.readline()  # one batch committed; the next is being written
-        assert first.strip(), "the child process died before its first batch"
-        child.stdout.readline()
-        child.send_signal(signal.SIGKILL)
-    finally:
-        child.kill()
-        child.wait()
-
+    killed = _process(db, kill_after_batches=2)
+    assert killed.returncode == -signal.SIGKILL
     con = open_readonly(db)  # readable after the kill
     done = con.execute(
         "SELECT count(*) FROM articles WHERE pipeline_version IS NOT NULL"
@@ -65,6 +81,6 @@ def test_sigkill_mid_process_then_rerun(tmp_path, analyzer):
     total = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     con.close()
     assert 0 < done < total
-    report = process(db, analyzer=analyzer, embedding_model=None, batch_size=4)
-    assert report.selected == total - done
+
+    _process(db)
     assert _checksums(db) == _checksums(reference)

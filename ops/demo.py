@@ -1,0 +1,147 @@
+"""`veille demo`: serve the bundled press site, run `veille nightly` on it, start the dashboard.
+
+Everything lives under `data_dir` (data/demo/ by default): its own working
+database, published snapshot and logs, so the demo never touches real data. The
+nightly run is a subprocess, exactly as cron runs it (a Twisted reactor cannot
+restart, and the demo keeps serving the site to the dashboard's links).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from string import Template
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
+# No politeness delay against our own local server; short timeouts keep the demo quick.
+_FAST = [
+    "--set",
+    "DOWNLOAD_TIMEOUT=10",
+    "--set",
+    "AUTOTHROTTLE_ENABLED=false",
+    "--set",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+]
+
+DEFAULT_PORT = 8765  # fixed: article URLs include the port, re-runs must find the same URLs
+
+
+def demo_env(data_dir: Path) -> dict[str, str]:
+    data_dir = data_dir.resolve()
+    return dict(
+        os.environ,
+        VEILLE_DB_PATH=str(data_dir / "veille.duckdb"),
+        VEILLE_PUBLISHED_PATH=str(data_dir / "published" / "veille.duckdb"),
+        VEILLE_LOG_DIR=str(data_dir / "logs"),
+        VEILLE_DOWNLOAD_DELAY="0",
+    )
+
+
+def write_sources(base: str, data_dir: Path) -> Path:
+    """Write data_dir/sources.toml for `base`. URLs carry the port: when it changed since
+    the last demo, the old demo database would get every article twice, so it is reset."""
+    text = Template((DEMO_DIR / "sources.toml").read_text(encoding="utf-8")).safe_substitute(
+        base=base
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "sources.toml"
+    if path.exists() and path.read_text(encoding="utf-8") != text:
+        print(f"the demo site moved to {base}: starting a fresh demo database in {data_dir}")
+        for name in ("veille.duckdb", "veille.duckdb.wal"):
+            (data_dir / name).unlink(missing_ok=True)
+        shutil.rmtree(data_dir / "published", ignore_errors=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def veille_command() -> list[str]:
+    exe = Path(sys.executable).parent / "veille"
+    return (
+        [str(exe)]
+        if exe.exists()
+        else [sys.executable, "-c", "from veille.cli import main; main()"]
+    )
+
+
+def run_demo(
+    *, port: int = DEFAULT_PORT, serve: bool = True, data_dir: Path = Path("data/demo")
+) -> int:
+    from crawler import fixture_site
+
+    try:
+        base = fixture_site.start(port, root=DEMO_DIR / "site")
+    except OSError as exc:
+        print(f"error: cannot serve the demo site on 127.0.0.1:{port} ({exc}); "
+              "choose another port with `veille demo --port N`", file=sys.stderr)
+        return 1
+    try:
+        print(f"demo press site: {base}/ (3 outlets, {DEMO_DIR / 'site'})", flush=True)
+        sources = write_sources(base, data_dir)
+        env = demo_env(data_dir)
+        proc = subprocess.run(
+            [*veille_command(), "nightly", "--sources", str(sources), *_FAST], env=env, check=False
+        )
+        if proc.returncode not in (0, 3):
+            print(
+                f"error: the demo's nightly run failed (exit {proc.returncode}); "
+                f"see the log under {env['VEILLE_LOG_DIR']}",
+                file=sys.stderr,
+            )
+            return proc.returncode
+        _print_counts(env["VEILLE_PUBLISHED_PATH"])
+        if not serve:
+            return 0
+        return _dashboard(env)
+    finally:
+        fixture_site.stop()
+
+
+def _print_counts(published: str) -> None:
+    from store.queries import open_readonly
+
+    con = open_readonly(published)
+    try:
+        row = con.execute("""
+            SELECT (SELECT count(*) FROM v_articles),
+                   (SELECT count(*) FROM v_articles WHERE relevant),
+                   (SELECT count(*) FROM v_stories), (SELECT count(*) FROM v_initiatives),
+                   (SELECT count(*) FROM v_figures)
+        """).fetchall()[0]
+    finally:
+        con.close()
+    print(
+        f"published {published}: {row[0]} articles ({row[1]} relevant), {row[2]} stories, "
+        f"{row[3]} initiatives, {row[4]} figures",
+        flush=True,
+    )
+    print(f"try: VEILLE_PUBLISHED_PATH={published} veille digest --week 2026-W46", flush=True)
+
+
+def _dashboard(env: dict[str, str]) -> int:
+    from veille.cli import app
+
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    if "dashboard" not in names:
+        print(
+            "the dashboard is not installed in this version: read the data with "
+            f"`VEILLE_PUBLISHED_PATH={env['VEILLE_PUBLISHED_PATH']} veille sql`",
+            flush=True,
+        )
+        return 0
+    print(
+        "starting the dashboard (Ctrl-C to stop; the demo site keeps serving meanwhile)...",
+        flush=True,
+    )
+    dash = subprocess.Popen([*veille_command(), "dashboard"], env=env)
+    try:
+        return dash.wait()
+    except KeyboardInterrupt:
+        dash.terminate()
+        try:
+            dash.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            dash.kill()
+        return 0

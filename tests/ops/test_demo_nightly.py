@@ -1,0 +1,124 @@
+"""The demo end to end: `veille demo --no-serve` = site + nightly + publish; then re-runs,
+the lock, researcher access (sql, backup) and the digest on its output."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.ops.conftest import VEILLE, content_checksums, content_counts, env_for, veille
+
+pytestmark = [pytest.mark.integration, pytest.mark.models]
+
+
+def test_demo_publishes_a_snapshot_with_the_demo_articles(demo_run: dict) -> None:
+    import duckdb
+
+    assert re.search(r"published .*: 13 articles \(\d+ relevant\)", demo_run["stdout"])
+    con = duckdb.connect(str(demo_run["published"]), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM v_articles").fetchall()[0][0] == 13
+        assert con.execute("SELECT count(DISTINCT source_id) FROM v_articles").fetchall()[0][0] == 3
+        # The agency story printed by two outlets is one story.
+        copies = con.execute("SELECT max(n_articles) FROM v_stories").fetchall()[0][0]
+        assert copies == 2
+        assert con.execute("SELECT count(*) FROM v_initiatives").fetchall()[0][0] > 0
+        run = con.execute(
+            "SELECT status, exit_code, stages, log_file, finished_at FROM nightly_runs"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(run) == 1
+    status, code, stages, log_file, finished = run[0]
+    assert (status, code) == ("ok", 0) and finished is not None
+    stages = json.loads(stages)
+    assert stages["crawl"]["new"] == 13 and stages["process"]["analysed"] == 13
+    assert stages["retention"]["dropped"] >= 3  # the irrelevant pages lost their raw HTML
+    assert Path(log_file).exists() and "stage publish" in Path(log_file).read_text(encoding="utf-8")
+
+
+def test_rerun_on_the_same_input_inserts_nothing(demo_run: dict) -> None:
+    data: Path = demo_run["data"]
+    before_counts = content_counts(demo_run["published"])
+    before = content_checksums(demo_run["published"])
+    proc = veille(
+        "demo", "--no-serve", "--port", str(demo_run["port"]), "--data", str(data), data=data
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert content_checksums(demo_run["published"]) == before
+    assert content_counts(demo_run["published"]) == before_counts
+    import duckdb
+
+    con = duckdb.connect(str(demo_run["published"]), read_only=True)
+    try:
+        runs = con.execute("SELECT status, stages FROM nightly_runs ORDER BY started_at").fetchall()
+    finally:
+        con.close()
+    assert [r[0] for r in runs] == ["ok", "ok"]
+    assert json.loads(runs[1][1])["crawl"]["new"] == 0
+
+
+def test_second_instance_exits_at_once_with_75(demo_run: dict) -> None:
+    from ops.lock import ops_lock
+
+    data: Path = demo_run["data"]
+    with ops_lock(demo_run["db"], what="test"):
+        proc = veille("nightly", "--sources", str(data / "sources.toml"), data=data, timeout=60)
+    assert proc.returncode == 75, proc.stderr
+    assert "another nightly run or backup" in proc.stderr and "wait for it to finish" in proc.stderr
+
+
+def test_sql_command_and_shell_are_read_only(demo_run: dict) -> None:
+    data: Path = demo_run["data"]
+    proc = veille("sql", "-c", "SELECT count(*) AS n FROM v_articles", "--format", "csv", data=data)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["n", "13"]
+    proc = veille("sql", "-c", "DELETE FROM articles", data=data)
+    assert proc.returncode == 1 and "read-only" in proc.stderr.lower()
+    shell = subprocess.run(
+        [*VEILLE, "sql"],
+        input=".tables\nSELECT source_id,\n  count(*) AS n FROM v_articles"
+        " GROUP BY ALL ORDER BY 1;\n.quit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env_for(data),
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert "v_initiatives" in shell.stdout and "demo-echo-du-cantal" in shell.stdout
+
+
+def test_backup_is_a_verified_copy(demo_run: dict, tmp_path: Path) -> None:
+    import duckdb
+
+    proc = veille("backup", str(tmp_path / "backups"), data=demo_run["data"])
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["articles"] == 13
+    con = duckdb.connect(result["path"], read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 13
+    finally:
+        con.close()
+    assert not list((tmp_path / "backups").glob(".*tmp"))
+
+
+def test_digest_markdown_and_html(demo_run: dict, tmp_path: Path) -> None:
+    data: Path = demo_run["data"]
+    md = veille("digest", "--week", "2026-W46", data=data)
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# Veille déserts médicaux — semaine 2026-W46")
+    assert "## Nouvelles initiatives par région" in md.stdout and "Grand Est" in md.stdout
+    assert f"(<http://127.0.0.1:{demo_run['port']}/" in md.stdout
+    out = tmp_path / "digest.html"
+    html = veille("digest", "--week", "2026-W46", "--format", "html", "--out", str(out), data=data)
+    assert html.returncode == 0, html.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<a href="http://127.0.0.1:' in text
+    assert "Saint-Florent-sur-Cher" in text
+    bad = veille("digest", "--week", "2026-46", data=data)
+    assert bad.returncode == 2 and "2026-W46" in bad.stderr
