@@ -59,9 +59,12 @@ def _check(url: str, source: Source, **kw) -> UrlCheck:  # noqa: ANN003
     except (OSError, urllib.error.URLError, ValueError) as exc:
         return UrlCheck(source.id, url, False, "error", 0, f"{type(exc).__name__}: {exc}")
     if body[:2] == b"\x1f\x8b":
-        import gzip
+        from scrapy.utils.gz import gunzip
 
-        body = gzip.decompress(body)[: kw["max_bytes"]]
+        try:
+            body = gunzip(body, max_size=kw["max_bytes"])  # bounded: no gzip bombs
+        except Exception as exc:  # noqa: BLE001 - any bad gzip is the same answer
+            return UrlCheck(source.id, url, False, "broken", 0, f"bad gzip: {exc}")
     kind, links = parse_listing_xml(body)
     if kind == "broken":
         return UrlCheck(source.id, url, False, kind, 0, links[0] if links else "malformed XML")

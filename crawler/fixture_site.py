@@ -113,11 +113,13 @@ def load_articles(folder: Path) -> dict[str, dict[str, str]]:
 def render_article(meta: dict[str, str], *, base: str, root: Path, path: str | None = None,
                    title_suffix: str = "") -> bytes:
     title = meta["title"] + title_suffix
-    paragraphs = "\n".join(f"    <p>{html.escape(p.strip())}</p>" for p in meta["body"].split("\n\n"))
+    paragraphs = "\n".join(f"    <p>{html.escape(p.strip())}</p>"
+                           for p in meta["body"].split("\n\n"))
     year, month, day = meta["date"][:10].split("-")
     values = {
         "title": html.escape(title), "standfirst": html.escape(meta.get("standfirst", "")),
-        "author": html.escape(meta.get("author", "")), "section": html.escape(meta.get("section", "")),
+        "author": html.escape(meta.get("author", "")),
+        "section": html.escape(meta.get("section", "")),
         "date": meta["date"], "date_fr": f"{int(day)} {_MONTHS[int(month) - 1]} {year}",
         "base": base, "path": path or meta["path"], "body": paragraphs,
         "title_json": json.dumps(title, ensure_ascii=False),
@@ -221,7 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _panne(self, path: str, base: str) -> int:
         """A broken section: its sitemap lists 12 pages that all answer 503."""
         if path == "/panne/sitemap.xml":
-            urls = "".join(f"<url><loc>{base}/panne/article-{i}.html</loc></url>" for i in range(12))
+            urls = "".join(f"<url><loc>{base}/panne/article-{i}.html</loc></url>"
+                           for i in range(12))
             body = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
                     f'sitemap/0.9">{urls}</urlset>').encode()
             return self._send(200, body, "application/xml")

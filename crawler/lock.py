@@ -37,7 +37,8 @@ def crawl_lock(db_path: str | Path) -> Iterator[Path]:
                 "Wait for it to finish, or check `ps` if you think it is stuck."
             ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}\n".encode(), 0)
+        holder = f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}\n"
+        os.pwrite(fd, holder.encode(), 0)
         try:
             yield path
         finally:

@@ -132,6 +132,8 @@ class HostHealthMiddleware:
         self.per_host = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 1))
         self.gates: dict[str, asyncio.Semaphore] = {}
         self.holding: dict[int, str] = {}  # id(request) -> host, while it holds a gate
+        self.delay = s.getfloat("DOWNLOAD_DELAY", 0.0)
+        self.last_start: dict[str, float] = {}
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
@@ -146,13 +148,26 @@ class HostHealthMiddleware:
         self.holding[id(request)] = host
         try:
             self._check_breaker(host)  # it may have opened while we waited
-            wait = max(self.pause_until.get(host, 0.0), request.meta.get("not_before", 0.0))
+            wait = max(self.pause_until.get(host, 0.0), request.meta.get("not_before", 0.0),
+                       self.last_start.get(host, 0.0) + self._gap(host))
             wait -= time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+            self.last_start[host] = time.monotonic()
         except BaseException:
             self._release(request)
             raise
+
+    def _gap(self, host: str) -> float:
+        """Smallest time between two request starts to `host`: the configured delay,
+        robots.txt's Crawl-delay, or AutoThrottle's current delay if larger. Scrapy's
+        slot spaces requests too, but measures from when it dequeues them; this gate
+        measures from when the previous request really left, so the server-side gap
+        holds even when a connection set-up delays one request."""
+        if not self.delay and host not in self.floors:
+            return 0.0
+        slot = self._slot(host)
+        return max(self.delay, self.floors.get(host, 0.0), slot.delay if slot is not None else 0.0)
 
     def _check_breaker(self, host: str) -> None:
         if host in self.open:

@@ -2,8 +2,8 @@
 
 open_spider opens the Writer, records the run and loads the URLs already stored
 (so the spider skips them before fetching); items are flushed every
-VEILLE_FLUSH_EVERY items and on close; close_spider stores the per-source summary
-as the run's record. Each flush is one transaction per batch (see store.writer):
+VEILLE_FLUSH_EVERY items and in close_spider; the spider_closed signal (which
+carries Scrapy's close reason) stores the per-source summary as the run's record. Each flush is one transaction per batch (see store.writer):
 a SIGKILL loses at most the unflushed batch, never the file.
 """
 
@@ -31,8 +31,11 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
+        from scrapy import signals
+
         pipeline = cls(flush_every=crawler.settings.getint("VEILLE_FLUSH_EVERY", 50))
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
@@ -43,7 +46,10 @@ class StorePipeline:
         self.writer = self._stack.enter_context(Writer.open(ctx.db_path))
         self.writer.upsert_sources(ctx.sources.values())
         ctx.run_id = self.writer.start_run(kind="crawl", sources=list(ctx.sources))
-        ctx.known = {sid: self.writer.known_urls(sid) for sid in ctx.sources}
+        # All sources' URLs: pages are keyed by URL alone, so an article two outlets
+        # list (shared domains such as actu.fr) is stored once and never refetched.
+        known = self.writer.known_urls(None)
+        ctx.known = {sid: known for sid in ctx.sources}
         ctx.gone = permanent_failures(self.writer, list(ctx.sources))
         for sid in ctx.sources:
             ctx.stats_for(sid)
@@ -71,23 +77,33 @@ class StorePipeline:
             self.writer.save_failures(failures)
 
     def close_spider(self, spider: Any = None) -> None:
-        ctx = self.context
-        assert ctx is not None
         try:
             self.flush()
-            # Crawler.stop_async() clears `crawling` before closing: a signal stopped us.
-            if self.crawler is not None and not self.crawler.crawling:
-                ctx.close_reason = "shutdown"
+        except Exception as exc:
+            self._store_failed(exc)
+            raise
+
+    def spider_closed(self, spider: Any = None, reason: str = "finished") -> None:
+        """Runs after close_spider, when Scrapy tells why it stopped (finished, shutdown,
+        closespider_timeout...): record the run's outcome, then close the store."""
+        ctx = self.context
+        if ctx is None or self.writer is None:
+            return
+        try:
+            ctx.close_reason = reason
             failed = any(s.failed for s in ctx.stats.values())
-            finished = ctx.close_reason in ("", "finished")
-            ctx.status = "ok" if finished and not failed else "partial"
+            ctx.status = "ok" if reason == "finished" and not failed else "partial"
             self.writer.finish_run(ctx.run_id, status=ctx.status, summary=summary_dict(ctx))
         except Exception as exc:
-            ctx.store_error = f"{type(exc).__name__}: {exc}"
-            log.exception("could not write the end of the crawl to %s", ctx.db_path)
-            raise
+            self._store_failed(exc)
         finally:
             self._stack.close()
+            self.writer = None
+
+    def _store_failed(self, exc: Exception) -> None:
+        assert self.context is not None
+        self.context.store_error = f"{type(exc).__name__}: {exc}"
+        log.exception("could not write the crawl to %s", self.context.db_path)
 
 
 def permanent_failures(writer: Any, source_ids: list[str]) -> dict[str, set[str]]:
@@ -105,9 +121,8 @@ def permanent_failures(writer: Any, source_ids: list[str]) -> dict[str, set[str]
 
 def summary_dict(ctx: CrawlContext) -> dict[str, Any]:
     per_source = {sid: st.to_dict() for sid, st in sorted(ctx.stats.items())}
-    totals: dict[str, Any] = {k: sum(s[k] for s in per_source.values())
-                              for k in ("discovered", "skipped", "gone", "over_limit", "fetched", "new",
-                                        "cleaned")}
+    keys = ("discovered", "skipped", "gone", "over_limit", "fetched", "new", "cleaned")
+    totals: dict[str, Any] = {k: sum(s[k] for s in per_source.values()) for k in keys}
     failed: dict[str, int] = {}
     for s in per_source.values():
         for reason, n in s["failed"].items():

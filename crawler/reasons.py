@@ -45,7 +45,8 @@ def reason_for(exc: BaseException) -> tuple[str, str]:
         return "too_large", detail
     if "certificate" in detail.lower() or "ssl" in detail.lower():
         return "tls", detail
-    if isinstance(exc, DownloadConnectionRefusedError | ResponseDataLossError | tx_error.ConnectError
-                  | tx_error.ConnectionLost | tx_error.ConnectionDone | ConnectionError):
+    if isinstance(exc, DownloadConnectionRefusedError | ResponseDataLossError
+                  | tx_error.ConnectError | tx_error.ConnectionLost | tx_error.ConnectionDone
+                  | ConnectionError):
         return "connection", detail
     return f"error:{type(exc).__name__}", detail

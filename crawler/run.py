@@ -40,8 +40,8 @@ class CrawlSummary:
         rows = [*self.data["sources"].items(), ("TOTAL", self.data["totals"])]
         for sid, s in rows:
             failed = ", ".join(f"{r} {n}" for r, n in s["failed"].items()) or "-"
-            table.add_row(sid, *(str(s[k]) for k in ("discovered", "skipped", "gone", "fetched", "new",
-                                                     "cleaned", "over_limit")), failed)
+            keys = ("discovered", "skipped", "gone", "fetched", "new", "cleaned", "over_limit")
+            table.add_row(sid, *(str(s[k]) for k in keys), failed)
         return table
 
 

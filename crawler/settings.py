@@ -48,7 +48,8 @@ def scrapy_settings(settings: Settings, *, politeness: bool = True,
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
         "COOKIES_ENABLED": False,  # press sites set tracking cookies; articles need none
         "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # per-source check below
+            # Offsite is checked per source (each has its own domains) by SafetyMiddleware.
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "crawler.middlewares.SafetyMiddleware": 40,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.BackoffRetryMiddleware": 550,

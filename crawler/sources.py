@@ -130,6 +130,14 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
         raise ConfigError(f"{where}: not INSEE département codes: {', '.join(bad)}")
     domains = tuple(d.lower().strip().rstrip(".") for d in
                     _strings(entry["allowed_domains"], where=where, key="allowed_domains"))
+    allow_private = entry.get("allow_private", False)
+    if not isinstance(allow_private, bool):
+        raise ConfigError(f"{where}: allow_private must be true or false")
+    if not allow_private:
+        for d in domains:
+            if _is_ip(d):
+                raise ConfigError(f"{where}: allowed domain {d!r} is an IP address; "
+                                  "set allow_private = true only for tests or a local demo")
     urls = _strings(entry["start_urls"], where=where, key="start_urls")
     for url in urls:
         parts = urlsplit(url)
@@ -138,18 +146,12 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
         if not host_allowed(parts.hostname, domains):
             raise ConfigError(f"{where}: start URL {url!r} is outside allowed_domains "
                               f"({', '.join(domains)}); add its domain or fix the URL")
-    allow_private = entry.get("allow_private", False)
     verified = entry.get("verified", True)
     note = entry.get("note")
     if not isinstance(allow_private, bool) or not isinstance(verified, bool):
         raise ConfigError(f"{where}: allow_private and verified must be true or false")
     if note is not None and not isinstance(note, str):
         raise ConfigError(f"{where}: note must be a string")
-    if not allow_private:
-        for d in domains:
-            if _is_ip(d):
-                raise ConfigError(f"{where}: allowed domain {d!r} is an IP address; "
-                                  "set allow_private = true only for tests or a local demo")
     return Source(id=sid, name=name.strip(), region=region, departements=depts,
                   start_urls=urls, allowed_domains=domains, allow_private=allow_private,
                   verified=verified, note=note)

@@ -68,17 +68,18 @@ def _run(snap: Snapshot, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> A
 
 # One cached wrapper per query: st.cache_data keys on the function and every argument.
 @st.cache_data(ttl=TTL, show_spinner=False)
-def latest_week(snap: Snapshot) -> date | None:
-    return _run(snap, q.latest_week)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def home(snap: Snapshot, week: date) -> dict[str, Any]:
-    """Everything the home page shows, in one connection."""
+def home(snap: Snapshot) -> dict[str, Any] | None:
+    """Everything the home page shows, in one connection; None when the store is empty."""
     with _connect(snap) as con:
-        return {"weeks": q.weeks_overview(con, end=week, weeks=8),
-                "types": q.week_initiative_types(con, week=week),
-                "notable": q.notable_articles(con, week=week)}
+        week = q.latest_week(con)
+        if week is None:
+            return None
+        return {
+            "week": week,
+            "weeks": q.weeks_overview(con, end=week, weeks=8),
+            "types": q.week_initiative_types(con, week=week),
+            "notable": q.notable_articles(con, week=week),
+        }
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -92,20 +93,41 @@ def week_bounds(snap: Snapshot) -> tuple[date | None, date | None]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def trends(snap: Snapshot, start: date | None, end: date | None, region: str | None,
-           departement: str | None, types: tuple[str, ...] | None) -> tuple[Any, Any]:
+def trends(
+    snap: Snapshot,
+    start: date | None,
+    end: date | None,
+    region: str | None,
+    departement: str | None,
+    types: tuple[str, ...] | None,
+) -> tuple[Any, Any]:
     with _connect(snap) as con:
-        stories = q.weekly_stories(con, start=start, end=end, region=region, departement=departement)
-        inits = q.weekly_initiatives(con, start=start, end=end, region=region, departement=departement,
-                                     types=list(types) if types else None)
+        stories = q.weekly_stories(
+            con, start=start, end=end, region=region, departement=departement
+        )
+        inits = q.weekly_initiatives(
+            con,
+            start=start,
+            end=end,
+            region=region,
+            departement=departement,
+            types=list(types) if types else None,
+        )
     return stories, inits
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def map_data(snap: Snapshot, start: date | None, end: date | None, region: str | None,
-             departement: str | None) -> tuple[Any, Any]:
+def map_data(
+    snap: Snapshot,
+    start: date | None,
+    end: date | None,
+    region: str | None,
+    departement: str | None,
+) -> tuple[Any, Any]:
     with _connect(snap) as con:
-        communes = q.commune_coverage(con, start=start, end=end, region=region, departement=departement)
+        communes = q.commune_coverage(
+            con, start=start, end=end, region=region, departement=departement
+        )
         deps = q.departement_rates(con, start=start, end=end, region=region)
     return communes, deps
 
@@ -121,19 +143,37 @@ def commune(snap: Snapshot, insee: str, km: float) -> dict[str, Any] | None:
         info = q.commune_info(con, insee)
         if info is None:
             return None
-        return {"info": info, "articles": q.commune_articles(con, insee),
-                "initiatives": q.commune_initiatives(con, insee),
-                "figures": q.commune_figures(con, insee),
-                "nearby": q.nearby_initiatives(con, insee, km=km)}
+        return {
+            "info": info,
+            "articles": q.commune_articles(con, insee),
+            "initiatives": q.commune_initiatives(con, insee),
+            "figures": q.commune_figures(con, insee),
+            "nearby": q.nearby_initiatives(con, insee, km=km),
+        }
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def initiatives(snap: Snapshot, start: date | None, end: date | None, region: str | None,
-                departement: str | None, types: tuple[str, ...] | None,
-                statuses: tuple[str, ...] | None, actor: str | None) -> tuple[Any, int]:
-    return _run(snap, q.initiatives_table, start=start, end=end, region=region,
-                departement=departement, types=list(types) if types else None,
-                statuses=list(statuses) if statuses else None, actor=actor or None)
+def initiatives(
+    snap: Snapshot,
+    start: date | None,
+    end: date | None,
+    region: str | None,
+    departement: str | None,
+    types: tuple[str, ...] | None,
+    statuses: tuple[str, ...] | None,
+    actor: str | None,
+) -> tuple[Any, int]:
+    return _run(
+        snap,
+        q.initiatives_table,
+        start=start,
+        end=end,
+        region=region,
+        departement=departement,
+        types=list(types) if types else None,
+        statuses=list(statuses) if statuses else None,
+        actor=actor or None,
+    )
 
 
 def _model_id() -> str:

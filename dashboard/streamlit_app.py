@@ -17,6 +17,7 @@ PAGES = [
     st.Page("app_pages/sources.py", title="Sources", icon=":material/rss_feed:"),
 ]
 
-st.set_page_config(page_title="Veille déserts médicaux", page_icon=":material/local_hospital:",
-                   layout="wide")
+st.set_page_config(
+    page_title="Veille déserts médicaux", page_icon=":material/local_hospital:", layout="wide"
+)
 st.navigation(PAGES).run()

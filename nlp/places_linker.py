@@ -44,6 +44,10 @@ _CODE_AFTER = re.compile(r"\s*\(\s*(\d{2}|2[AB]|97[1-6])\s*\)")
 _NAME_AFTER = re.compile(r"\s*\(([^()\n]{3,30})\)")
 _CODE_ANYWHERE = re.compile(r"\((\d{2}|2[AB]|97[1-6])\)")
 _NAME_LINKS = frozenset({"de", "du", "des", "d", "sur", "sous", "en", "lez", "les"})
+_RIVER_WORDS = frozenset({"fleuve", "riviere", "bord", "bords", "rive", "rives", "vallee", "berges",
+                          "gorges", "source", "sources", "confluent", "estuaire", "embouchure",
+                          "crue", "crues", "cours", "lit", "val"})
+_SENTENCE_STOP = re.compile(r"[.!?…](?=\s)")
 _CARDINAL = frozenset({("nord",), ("sud",), ("est",), ("ouest",), ("centre",)})
 
 
@@ -112,8 +116,8 @@ def link_places(text: str, *, headline_end: int | None = None, region_hint: str 
         elif has_commune:
             commune_matches.append(m)
             continue
-        if m.key in _CARDINAL or _cardinal_direction(tokens, m):
-            continue  # "le Nord du département"
+        if m.key in _CARDINAL or _cardinal_direction(tokens, m) or _river(tokens, m):
+            continue  # "le Nord du département", "les bords de la Loire"
         for e in m.entries:
             if e.kind == "region":
                 regions[e.codes[0]].append(span)
@@ -137,7 +141,8 @@ def link_places(text: str, *, headline_end: int | None = None, region_hint: str 
     fuzzy = _fuzzy_groups(text, tokens, matches, groups, named_deps, lex)
     _resolve(fuzzy, named_deps=named_deps, area_deps=area_deps, regions=set(regions),
              region_hint=region_hint, lex=lex)
-    communes = _commune_links(groups + fuzzy, headline_end, _lead_end(text, headline_end), lex)
+    communes = _commune_links(text, groups + fuzzy, headline_end,
+                              _lead_end(text, headline_end), lex)
     gaz = lex.gazetteer
     return PlaceResult(
         communes=communes,
@@ -185,6 +190,14 @@ def _cardinal_direction(tokens: list[Token], m: Match) -> bool:
         tokens[m.j + 1].norm in {"du", "de", "des", "d", "of"}
 
 
+def _river(tokens: list[Token], m: Match) -> bool:
+    """"les bords de la Loire", "la vallée du Lot": the river, not the département."""
+    k = m.i - 1
+    while k >= 0 and tokens[k].norm in {"de", "du", "des", "d", "la", "le", "l", "les"}:
+        k -= 1
+    return k >= 0 and k < m.i - 1 and tokens[k].norm in _RIVER_WORDS
+
+
 def _code_after(text: str, end: int) -> str | None:
     cm = _CODE_AFTER.match(text, end)
     return cm.group(1) if cm else None
@@ -215,6 +228,10 @@ def _false_friend(text: str, tokens: list[Token], m: Match, persons: Sequence[tu
     nxt = tokens[m.j + 1] if m.j + 1 < len(tokens) else None
     gap_prev = text[prev.end:first.start] if prev else ""
     gap_next = text[last.end:nxt.start] if nxt else ""
+    if m.i == m.j and first.text.isupper() and len(first.text) <= 4 and not (
+            (prev is not None and prev.text.isupper() and len(prev.text) > 1)
+            or (nxt is not None and nxt.text.isupper() and len(nxt.text) > 1)):
+        return "acronym"  # "l'ORS", "la CPAM": an acronym, unless the whole line is in capitals
     if prev is not None and prev.norm in lex.titles and gap_prev in (" ", ". ", ".", "\xa0"):
         return "person"
     if prev is not None and gap_prev in ("-", "‑") and prev.text[0].isalpha():
@@ -257,7 +274,11 @@ def _commune_groups(text: str, tokens: list[Token], matches: list[Match],
                     persons: Sequence[tuple[int, int]], lex: Lexicon) -> list[_Group]:
     reasons = [_false_friend(text, tokens, m, persons, lex) for m in matches]
     # A name seen as a person once ("Dr Martin") is a person everywhere unless "à Martin".
-    person_keys = {_bare(m.key) for m, r in zip(matches, reasons, strict=True) if r == "person"}
+    # From there on, not before: "Chaumont, Langres, ... par Marie Langres" keeps the town.
+    person_from: dict[tuple[str, ...], int] = {}
+    for m, r in zip(matches, reasons, strict=True):
+        if r == "person":
+            person_from.setdefault(_bare(m.key), m.i)
     groups: dict[tuple[str, ...], _Group] = {}
     starts = {m.i for m, r in zip(matches, reasons, strict=True) if r is None}
     for m, reason in zip(matches, reasons, strict=True):
@@ -265,7 +286,7 @@ def _commune_groups(text: str, tokens: list[Token], matches: list[Match],
             continue
         prev = tokens[m.i - 1] if m.i > 0 else None
         locative = prev is not None and prev.norm in LOCATIVE
-        if _bare(m.key) in person_keys and not locative:
+        if person_from.get(_bare(m.key), len(tokens)) < m.i and not locative:
             continue
         g = groups.setdefault(m.key, _Group(key=m.key, partial=m.partial))
         g.spans.append(_span(text, tokens, m))
@@ -435,7 +456,12 @@ def _lead_end(text: str, headline_end: int) -> int:
     return len(text)
 
 
-def _commune_links(groups: list[_Group], headline_end: int, lead_end: int,
+def _first_sentence_end(text: str, start: int, end: int) -> int:
+    m = _SENTENCE_STOP.search(text, start, end)
+    return m.end() if m else end
+
+
+def _commune_links(text: str, groups: list[_Group], headline_end: int, lead_end: int,
                    lex: Lexicon) -> tuple[CommuneLink, ...]:
     by_code: dict[str, list[Span]] = defaultdict(list)
     chosen: dict[str, Commune] = {}
@@ -454,11 +480,16 @@ def _commune_links(groups: list[_Group], headline_end: int, lead_end: int,
     in_head = {code for code, s in spans.items() if any(x.start < headline_end for x in s)}
     counts = {code: len(s) for code, s in spans.items()}
     top = max(counts.values())
-    primary = set(in_head) | {code for code, n in counts.items() if n >= 2 and n == top}
+    primary = set(in_head) | {code for code, n in counts.items() if n >= 2 and 2 * n >= top}
     if not primary:
-        # No headline place, nothing repeated: the lead's place, if it names one or two.
+        # No headline place, nothing repeated: the lead's place(s), one or two, else those
+        # of the lead's first sentence.
         in_lead = {code for code, s in spans.items()
                    if any(headline_end <= x.start < lead_end for x in s)}
+        if len(in_lead) > 2:
+            first_end = _first_sentence_end(text, headline_end, lead_end)
+            in_lead = {code for code, s in spans.items()
+                       if any(headline_end <= x.start < first_end for x in s)}
         if 0 < len(in_lead) <= 2:
             primary = in_lead
     if not primary and len(spans) == 1:

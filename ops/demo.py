@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -135,13 +136,28 @@ def _dashboard(env: dict[str, str]) -> int:
         "starting the dashboard (Ctrl-C to stop; the demo site keeps serving meanwhile)...",
         flush=True,
     )
-    dash = subprocess.Popen([*veille_command(), "dashboard"], env=env)
+    # Own process group: on Ctrl-C / SIGTERM we stop `veille dashboard` and its Streamlit child.
+    dash = subprocess.Popen([*veille_command(), "dashboard"], env=env, start_new_session=True)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return dash.wait()
     except KeyboardInterrupt:
-        dash.terminate()
-        try:
-            dash.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            dash.kill()
+        _stop_group(dash)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass

@@ -102,7 +102,8 @@ def run_nightly(
             status, code = night.outcome()
             _finish_record(settings.db_path, run_id, night, status, code)
             night.publish()
-            if night.errors and code != EXIT_FAILED:  # the publish itself failed
+            if night.stages.get("publish", {}).get("status") == "failed":
+                # The previous snapshot stays published; the record says why it is stale.
                 status, code = "failed", EXIT_FAILED
                 _finish_record(settings.db_path, run_id, night, status, code)
         finally:

@@ -56,7 +56,7 @@ def article_text(text: str, body_start: int) -> str:
 
 
 def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
-    """Embed initiatives and relevant articles that have no vector for `model_id` (or a stale one).
+    """Embed initiatives and relevant articles that have no vector for `model_id`.
 
     Returns the number of vectors written. Vectors of deleted initiatives are removed.
     """
@@ -64,28 +64,41 @@ def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
 
     from nlp.embed import get_embedder
 
-    items: list[tuple[str, str, str]] = []  # (kind, id, text)
+    # Article texts never change (insert-once per URL) and an initiative id encodes its
+    # article and evidence offsets, so an existing vector is never stale: embed only
+    # what has none, and drop vectors whose item is gone (reprocessed, no longer relevant).
+    todo: list[tuple[str, str, str]] = []  # (kind, id, text)
     for iid, text, start, end, body_start in con.execute(
         """
         SELECT i.initiative_id, a.text, i.evidence_start, i.evidence_end, a.body_start
         FROM initiatives i JOIN articles a USING (article_id)
+        WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ?
+                          AND e.item_kind = 'initiative' AND e.item_id = i.initiative_id)
         ORDER BY i.initiative_id
-        """
+        """,
+        [model_id],
     ).fetchall():
-        items.append(("initiative", iid, initiative_text(text, start, end, body_start)))
+        todo.append(("initiative", iid, initiative_text(text, start, end, body_start)))
     for aid, text, body_start in con.execute(
-        "SELECT article_id, text, body_start FROM articles WHERE relevant ORDER BY article_id"
+        """
+        SELECT a.article_id, a.text, a.body_start FROM articles a
+        WHERE a.relevant AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ?
+                                         AND e.item_kind = 'article' AND e.item_id = a.article_id)
+        ORDER BY a.article_id
+        """,
+        [model_id],
     ).fetchall():
-        items.append(("article", aid, article_text(text, body_start)))
-    stored = {
-        (k, i): h
-        for k, i, h in con.execute(
-            "SELECT item_kind, item_id, text_sha1 FROM embeddings WHERE model_id = ?", [model_id]
-        ).fetchall()
-    }
-    todo = [(k, i, t) for k, i, t in items if stored.get((k, i)) != sha1(t)]
-    wanted = {(k, i) for k, i, _ in items}
-    gone = [key for key in stored if key not in wanted]
+        todo.append(("article", aid, article_text(text, body_start)))
+    gone = con.execute(
+        """
+        SELECT item_kind, item_id FROM embeddings e WHERE model_id = ? AND CASE item_kind
+            WHEN 'initiative' THEN NOT EXISTS (SELECT 1 FROM initiatives i
+                                               WHERE i.initiative_id = e.item_id)
+            ELSE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = e.item_id AND a.relevant)
+        END
+        """,
+        [model_id],
+    ).fetchall()
     if not todo and not gone:
         return 0
     embedder = get_embedder(model_id) if todo else None

@@ -25,6 +25,7 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,6 +176,27 @@ class Writer:
                 ],
             )
         return len(rows)
+
+    def prune_raw_bodies(self, *, keep_all: bool = False, raw_days: int = 365) -> int:
+        """Drop raw HTML the retention policy no longer wants; returns the pages pruned.
+
+        Relevant articles keep their page forever. Pages of articles analysed as not
+        relevant lose it at once, unless `keep_all`, in which case (like pages that
+        yielded no article, kept for a cleaner fix) after `raw_days` days. Pages not
+        analysed yet keep it.
+        """
+        cutoff = utcnow() - timedelta(days=raw_days)
+        with self.transaction() as con:
+            rows = con.execute(
+                """
+                UPDATE pages SET body = NULL, body_codec = NULL
+                WHERE body IS NOT NULL AND url NOT IN (
+                    SELECT url FROM articles WHERE relevant OR pipeline_version IS NULL)
+                  AND (NOT ? AND url IN (SELECT url FROM articles) OR fetched_at < ?)
+                """,
+                [keep_all, cutoff],
+            ).fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before copying it for publication)."""

@@ -166,7 +166,8 @@ class PressSpider(scrapy.Spider):
         reason, detail = reason_for(exc)
         if isinstance(exc, HttpError) and request.meta.get("kind") == "article":
             self.context.stats_for(source.id).fetched += 1
-        url = request.meta.get("canonical") or (request.meta.get("redirect_urls") or [request.url])[0]
+        redirects = request.meta.get("redirect_urls") or [request.url]
+        url = request.meta.get("canonical") or redirects[0]
         yield self._failure(url, source, reason, detail)
 
     def _failure(self, url: str, source: Source, reason: str, detail: str) -> FetchFailure:

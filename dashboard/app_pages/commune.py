@@ -18,8 +18,13 @@ if not names:
     st.info("Aucune commune citée dans la base pour l'instant.")
     st.stop()
 codes = list(names)
-insee = st.selectbox("Commune", codes, index=codes.index(wanted) if wanted in names else 0,
-                     format_func=lambda c: f"{names[c]} ({deps[c] or '?'}) – {c}", key="commune_pick")
+insee = st.selectbox(
+    "Commune",
+    codes,
+    index=codes.index(wanted) if wanted in names else 0,
+    format_func=lambda c: f"{names[c]} ({deps[c] or '?'}) – {c}",
+    key="commune_pick",
+)
 if insee != wanted:
     st.query_params["insee"] = insee
 km = st.sidebar.slider("Rayon des communes voisines (km)", 5, 100, 30, step=5, key="commune_km")
@@ -30,8 +35,7 @@ if found is None:
 info = found["info"]
 st.header(ui.md_escape(info["name"]))
 place = ", ".join(x for x in (info["departement_name"], info["region_name"]) if x)
-st.caption(f"Code INSEE {info['insee']} · {place} · "
-           f"{ui.fmt_int(info['population'])} habitants")
+st.caption(f"Code INSEE {info['insee']} · {place} · {ui.fmt_int(info['population'])} habitants")
 
 arts, inits, figs, near = found["articles"], found["initiatives"], found["figures"], found["nearby"]
 cols = st.columns(3)
@@ -43,23 +47,56 @@ st.subheader("Initiatives")
 if inits.empty:
     st.info("Aucune initiative rapportée pour cette commune.")
 else:
-    ui.table(inits.assign(published=inits["published"].map(ui.fmt_date),
-                          type=inits["type"].map(ui.type_label),
-                          status=inits["status"].map(ui.status_label))[
-        ["published", "type", "status", "actors", "evidence_text", "title"]
-    ].rename(columns={"published": "Date", "type": "Type", "status": "Statut", "actors": "Acteurs",
-                      "evidence_text": "Phrase source", "title": "Article"}),
-        key="commune_inits", filename=f"initiatives_{insee}.csv")
+    ui.table(
+        inits.assign(
+            published=inits["published"].map(ui.fmt_date),
+            type=inits["type"].map(ui.type_label),
+            status=inits["status"].map(ui.status_label),
+        )[["published", "type", "status", "actors", "evidence_text", "title"]].rename(
+            columns={
+                "published": "Date",
+                "type": "Type",
+                "status": "Statut",
+                "actors": "Acteurs",
+                "evidence_text": "Phrase source",
+                "title": "Article",
+            }
+        ),
+        key="commune_inits",
+        filename=f"initiatives_{insee}.csv",
+    )
 
 st.subheader("Articles")
-rows = ui.table(arts.assign(published=arts["published"].map(ui.fmt_date),
-                            is_primary=arts["is_primary"].map({True: "oui", False: "non"}),
-                            relevant=arts["relevant"].map({True: "oui", False: "non"}))[
-    ["published", "title", "source_name", "is_primary", "relevant", "n_initiatives", "n_figures"]
-].rename(columns={"published": "Date", "title": "Titre", "source_name": "Journal",
-                  "is_primary": "Sujet principal", "relevant": "Pertinent",
-                  "n_initiatives": "Initiatives", "n_figures": "Chiffres"}),
-    key="commune_articles", filename=f"articles_{insee}.csv", select=True)
+rows = ui.table(
+    arts.assign(
+        published=arts["published"].map(ui.fmt_date),
+        is_primary=arts["is_primary"].map({True: "oui", False: "non"}),
+        relevant=arts["relevant"].map({True: "oui", False: "non"}),
+    )[
+        [
+            "published",
+            "title",
+            "source_name",
+            "is_primary",
+            "relevant",
+            "n_initiatives",
+            "n_figures",
+        ]
+    ].rename(
+        columns={
+            "published": "Date",
+            "title": "Titre",
+            "source_name": "Journal",
+            "is_primary": "Sujet principal",
+            "relevant": "Pertinent",
+            "n_initiatives": "Initiatives",
+            "n_figures": "Chiffres",
+        }
+    ),
+    key="commune_articles",
+    filename=f"articles_{insee}.csv",
+    select=True,
+)
 if rows:
     ui.open_article(arts["article_id"].iloc[rows[0]])
 
@@ -67,21 +104,45 @@ st.subheader("Chiffres")
 if figs.empty:
     st.info("Aucun chiffre rattaché à cette commune.")
 else:
-    ui.table(figs.assign(published=figs["published"].map(ui.fmt_date),
-                         kind=figs["kind"].map(ui.figure_label),
-                         value=figs["value"].map(lambda v: ui.fmt_dec(v, 0 if float(v).is_integer() else 1)))[
-        ["published", "kind", "value", "unit", "text", "title"]
-    ].rename(columns={"published": "Date", "kind": "Indicateur", "value": "Valeur", "unit": "Unité",
-                      "text": "Tel qu'écrit", "title": "Article"}),
-        key="commune_figures", filename=f"chiffres_{insee}.csv")
+    ui.table(
+        figs.assign(
+            published=figs["published"].map(ui.fmt_date),
+            kind=figs["kind"].map(ui.figure_label),
+            value=figs["value"].map(lambda v: ui.fmt_dec(v, 0 if float(v).is_integer() else 1)),
+        )[["published", "kind", "value", "unit", "text", "title"]].rename(
+            columns={
+                "published": "Date",
+                "kind": "Indicateur",
+                "value": "Valeur",
+                "unit": "Unité",
+                "text": "Tel qu'écrit",
+                "title": "Article",
+            }
+        ),
+        key="commune_figures",
+        filename=f"chiffres_{insee}.csv",
+    )
 
 st.subheader(f"Initiatives dans les communes voisines (moins de {km} km)")
 if near.empty:
     st.info("Aucune initiative rapportée à proximité.")
 else:
-    ui.table(near.assign(km=near["km"].map(ui.fmt_dec), published=near["published"].map(ui.fmt_date),
-                         type=near["type"].map(ui.type_label), status=near["status"].map(ui.status_label))[
-        ["km", "commune_name", "published", "type", "status", "evidence_text"]
-    ].rename(columns={"km": "Distance (km)", "commune_name": "Commune", "published": "Date",
-                      "type": "Type", "status": "Statut", "evidence_text": "Phrase source"}),
-        key="commune_near", filename=f"initiatives_voisines_{insee}.csv")
+    ui.table(
+        near.assign(
+            km=near["km"].map(ui.fmt_dec),
+            published=near["published"].map(ui.fmt_date),
+            type=near["type"].map(ui.type_label),
+            status=near["status"].map(ui.status_label),
+        )[["km", "commune_name", "published", "type", "status", "evidence_text"]].rename(
+            columns={
+                "km": "Distance (km)",
+                "commune_name": "Commune",
+                "published": "Date",
+                "type": "Type",
+                "status": "Statut",
+                "evidence_text": "Phrase source",
+            }
+        ),
+        key="commune_near",
+        filename=f"initiatives_voisines_{insee}.csv",
+    )

@@ -9,14 +9,16 @@ from dashboard import data, ui
 
 snap = ui.require_snapshot()
 st.title("Cette semaine")
-week = data.latest_week(snap)
-if week is None:
+home = data.home(snap)
+if home is None:
     st.info("Aucun article dans la base pour l'instant : lancez `veille nightly`.")
     st.stop()
-home = data.home(snap, week)
+week = home["week"]
 weeks = home["weeks"]
-st.caption(f"Semaine du {ui.fmt_date(week)} (dernière semaine avec des articles pertinents). "
-           "Les reprises d'un même article par plusieurs titres comptent pour un seul sujet.")
+st.caption(
+    f"Semaine du {ui.fmt_date(week)} (dernière semaine avec des articles pertinents). "
+    "Les reprises d'un même article par plusieurs titres comptent pour un seul sujet."
+)
 
 this, before = weeks.iloc[-1], weeks.iloc[:-1]
 
@@ -26,26 +28,46 @@ def _delta(column: str) -> str | None:
         return None
     mean = before[column].mean()
     diff = this[column] - mean
-    return f"{'+' if diff >= 0 else '−'}{ui.fmt_dec(abs(diff))} vs moyenne des {len(before)} semaines précédentes"
+    sign = "+" if diff >= 0 else "−"
+    return f"{sign}{ui.fmt_dec(abs(diff))} vs moyenne des {len(before)} semaines précédentes"
 
 
 cols = st.columns(3)
-cols[0].metric("Sujets pertinents", ui.fmt_int(this["n_stories"]), _delta("n_stories"), delta_color="off")
-cols[1].metric("Articles pertinents (reprises comprises)", ui.fmt_int(this["n_articles"]),
-               _delta("n_articles"), delta_color="off")
-cols[2].metric("Nouvelles initiatives", ui.fmt_int(this["n_initiatives"]), _delta("n_initiatives"),
-               delta_color="off")
+cols[0].metric(
+    "Sujets pertinents", ui.fmt_int(this["n_stories"]), _delta("n_stories"), delta_color="off"
+)
+cols[1].metric(
+    "Articles pertinents (reprises comprises)",
+    ui.fmt_int(this["n_articles"]),
+    _delta("n_articles"),
+    delta_color="off",
+)
+cols[2].metric(
+    "Nouvelles initiatives",
+    ui.fmt_int(this["n_initiatives"]),
+    _delta("n_initiatives"),
+    delta_color="off",
+)
 
 left, right = st.columns(2)
 with left:
     st.subheader("Sujets par semaine")
     series = weeks.assign(semaine=weeks["week"].map(ui.fmt_date))
-    chart = alt.Chart(series).mark_bar().encode(
-        x=alt.X("week:T", title="Semaine", axis=alt.Axis(format="%d/%m")),
-        y=alt.Y("n_stories:Q", title="Sujets pertinents"),
-        color=alt.condition(alt.datum.week == week.isoformat(), alt.value("#d62728"), alt.value("#1f77b4")),
-        tooltip=[alt.Tooltip("semaine:N", title="Semaine"), alt.Tooltip("n_stories:Q", title="Sujets"),
-                 alt.Tooltip("n_articles:Q", title="Articles")],
+    chart = (
+        alt.Chart(series)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="Semaine", axis=alt.Axis(format="%d/%m")),
+            y=alt.Y("n_stories:Q", title="Sujets pertinents"),
+            color=alt.condition(
+                alt.datum.week == week.isoformat(), alt.value("#d62728"), alt.value("#1f77b4")
+            ),
+            tooltip=[
+                alt.Tooltip("semaine:N", title="Semaine"),
+                alt.Tooltip("n_stories:Q", title="Sujets"),
+                alt.Tooltip("n_articles:Q", title="Articles"),
+            ],
+        )
     )
     st.altair_chart(chart, width="stretch")
 with right:
@@ -54,8 +76,13 @@ with right:
     shown = types.assign(
         type=types["type"].map(ui.type_label),
         moyenne=types["mean_before"].map(ui.fmt_dec),
-    )[["type", "n_week", "moyenne"]].rename(columns={
-        "type": "Type", "n_week": "Cette semaine", "moyenne": "Moyenne des 4 semaines précédentes"})
+    )[["type", "n_week", "moyenne"]].rename(
+        columns={
+            "type": "Type",
+            "n_week": "Cette semaine",
+            "moyenne": "Moyenne des 4 semaines précédentes",
+        }
+    )
     ui.table(shown, key="home_types", filename="initiatives_semaine.csv")
 
 st.subheader("Articles marquants de la semaine")
@@ -65,15 +92,42 @@ if notable.empty:
 else:
     shown = notable.assign(
         published=notable["published"].map(ui.fmt_date),
-        types=notable["types"].map(lambda ts: ", ".join(ui.type_label(t) for t in ts) if ts is not None else ""),
+        types=notable["types"].map(
+            lambda ts: ", ".join(ui.type_label(t) for t in ts) if ts is not None else ""
+        ),
         relevance=notable["relevance"].map(lambda x: ui.fmt_dec(x, 2)),
-    )[["published", "title", "source_name", "n_copies", "communes", "types", "n_figures", "relevance",
-       "url"]].rename(columns={
-        "published": "Date", "title": "Titre", "source_name": "Journal", "n_copies": "Reprises",
-        "communes": "Communes", "types": "Initiatives", "n_figures": "Chiffres", "relevance": "Pertinence",
-        "url": "Lien"})
-    rows = ui.table(shown, key="home_notable", filename="articles_marquants.csv", select=True,
-                    column_config={"Lien": st.column_config.LinkColumn("Lien", display_text="ouvrir")})
+    )[
+        [
+            "published",
+            "title",
+            "source_name",
+            "n_copies",
+            "communes",
+            "types",
+            "n_figures",
+            "relevance",
+            "url",
+        ]
+    ].rename(
+        columns={
+            "published": "Date",
+            "title": "Titre",
+            "source_name": "Journal",
+            "n_copies": "Reprises",
+            "communes": "Communes",
+            "types": "Initiatives",
+            "n_figures": "Chiffres",
+            "relevance": "Pertinence",
+            "url": "Lien",
+        }
+    )
+    rows = ui.table(
+        shown,
+        key="home_notable",
+        filename="articles_marquants.csv",
+        select=True,
+        column_config={"Lien": st.column_config.LinkColumn("Lien", display_text="ouvrir")},
+    )
     st.caption("Sélectionnez une ligne pour lire l'article avec ses faits surlignés.")
     if rows:
         ui.open_article(notable["article_id"].iloc[rows[0]])

@@ -40,18 +40,43 @@ cols[2].metric("Dernière collecte", ui.fmt_date(newest) if isinstance(newest, d
 
 shown = health.assign(
     etat=states,
-    last_run_at=health["last_run_at"].map(lambda d: d.strftime("%d/%m/%Y %H:%M") if d == d and d else "–"),
+    last_run_at=health["last_run_at"].map(
+        lambda d: d.strftime("%d/%m/%Y %H:%M") if d == d and d else "–"
+    ),
     last_success_at=health["last_success_at"].map(
-        lambda d: d.strftime("%d/%m/%Y %H:%M") if d == d and d else "–"),
+        lambda d: d.strftime("%d/%m/%Y %H:%M") if d == d and d else "–"
+    ),
     avg_pages_per_run=health["avg_pages_per_run"].map(ui.fmt_dec),
     failures_by_reason=health["failures_by_reason"].fillna(""),
-)[["etat", "source_name", "last_run_at", "last_run_status", "last_success_at", "pages_last_run",
-   "avg_pages_per_run", "failures_last_run", "failures_by_reason", "n_articles", "n_relevant"]].rename(
-    columns={"etat": "État", "source_name": "Journal", "last_run_at": "Dernière collecte",
-             "last_run_status": "Statut", "last_success_at": "Dernier succès",
-             "pages_last_run": "Pages (dernière nuit)", "avg_pages_per_run": "Pages par nuit (moyenne)",
-             "failures_last_run": "Erreurs (dernière nuit)", "failures_by_reason": "Erreurs par motif",
-             "n_articles": "Articles", "n_relevant": "Articles pertinents"})
+)[
+    [
+        "etat",
+        "source_name",
+        "last_run_at",
+        "last_run_status",
+        "last_success_at",
+        "pages_last_run",
+        "avg_pages_per_run",
+        "failures_last_run",
+        "failures_by_reason",
+        "n_articles",
+        "n_relevant",
+    ]
+].rename(
+    columns={
+        "etat": "État",
+        "source_name": "Journal",
+        "last_run_at": "Dernière collecte",
+        "last_run_status": "Statut",
+        "last_success_at": "Dernier succès",
+        "pages_last_run": "Pages (dernière nuit)",
+        "avg_pages_per_run": "Pages par nuit (moyenne)",
+        "failures_last_run": "Erreurs (dernière nuit)",
+        "failures_by_reason": "Erreurs par motif",
+        "n_articles": "Articles",
+        "n_relevant": "Articles pertinents",
+    }
+)
 ui.table(shown, key="src_health", filename="sante_des_sources.csv")
 
 left, right = st.columns(2)
@@ -60,20 +85,38 @@ with left:
     if nights.empty:
         st.info("Aucune page collectée.")
     else:
-        chart = alt.Chart(nights).mark_line(point=True).encode(
-            x=alt.X("day:T", title="Nuit", axis=alt.Axis(format="%d/%m")),
-            y=alt.Y("n_pages:Q", title="Pages"),
-            color=alt.Color("source_id:N", title="Source"),
-            tooltip=[alt.Tooltip("day:T", title="Nuit", format="%d/%m/%Y"),
-                     alt.Tooltip("source_id:N", title="Source"), alt.Tooltip("n_pages:Q", title="Pages")],
-        ).properties(height=300)
+        chart = (
+            alt.Chart(nights)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("day:T", title="Nuit", axis=alt.Axis(format="%d/%m")),
+                y=alt.Y("n_pages:Q", title="Pages"),
+                color=alt.Color("source_id:N", title="Source"),
+                tooltip=[
+                    alt.Tooltip("day:T", title="Nuit", format="%d/%m/%Y"),
+                    alt.Tooltip("source_id:N", title="Source"),
+                    alt.Tooltip("n_pages:Q", title="Pages"),
+                ],
+            )
+            .properties(height=300)
+        )
         st.altair_chart(chart, width="stretch")
 with right:
     st.subheader("Erreurs par motif (30 derniers jours)")
     if failures.empty:
         st.info("Aucune erreur de collecte.")
     else:
-        ui.table(failures.assign(last_at=failures["last_at"].map(lambda d: d.strftime("%d/%m/%Y %H:%M")))
-                 .rename(columns={"source_id": "Source", "reason": "Motif", "n": "Erreurs",
-                                  "last_at": "Dernière"}),
-                 key="src_failures", filename="erreurs_par_motif.csv")
+        ui.table(
+            failures.assign(
+                last_at=failures["last_at"].map(lambda d: d.strftime("%d/%m/%Y %H:%M"))
+            ).rename(
+                columns={
+                    "source_id": "Source",
+                    "reason": "Motif",
+                    "n": "Erreurs",
+                    "last_at": "Dernière",
+                }
+            ),
+            key="src_failures",
+            filename="erreurs_par_motif.csv",
+        )

@@ -21,16 +21,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.furniture import is_furniture_line
+from nlp.figure_rules import FigureRules, load_rules, mask_furniture
 from nlp.labels import FIGURE_KINDS
 from nlp.numbers import NumberSpan, find_numbers
-from nlp.resources import load_toml
 from veille.records import Figure
 
 if not Doc.has_extension("figures"):
@@ -40,109 +37,8 @@ _I = re.IGNORECASE
 _WINDOW = 80  # characters looked at after a number
 _BEFORE = 50  # and before it
 _SCALED = re.compile(r"(?:millions?|milliards?|billions?|thousand|aines?|iers?)$", _I)
+_PARTITIVE = re.compile(r"\s+(?:des|d['’]entre\s+les|of\s+the)\s+", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
-
-
-@dataclass(frozen=True)
-class _Rules:
-    approx: re.Pattern[str]
-    fillers: re.Pattern[str]
-    ratio_after: re.Pattern[str]
-    ratio: re.Pattern[str]
-    ratio_denominators: dict[str, float]
-    predicates: tuple[tuple[str, re.Pattern[str]], ...]
-    heads: tuple[tuple[str, re.Pattern[str]], ...]
-    density_between: re.Pattern[str]
-    density_denominator: re.Pattern[str]
-    per_doctor: re.Pattern[str]
-    time_units: dict[str, float]
-    time_unit: re.Pattern[str]
-    duree_before: re.Pattern[str]
-    duree_after: re.Pattern[str]
-    duree_sentence: re.Pattern[str]
-    duree_period: re.Pattern[str]
-    duree_since: re.Pattern[str]
-    career_before: re.Pattern[str]
-    age_apposition_english: re.Pattern[str]
-    before_compare: re.Pattern[str]
-    age_before: re.Pattern[str]
-    age_after_english: re.Pattern[str]
-    age_aged: re.Pattern[str]
-    doctor_context: re.Pattern[str]
-    child_context: re.Pattern[str]
-    after_other: re.Pattern[str]
-    before_list: re.Pattern[str]
-    anaphora_kinds: frozenset[str]
-    en_verb: re.Pattern[str]
-    en_verb_context: re.Pattern[str]
-    year_before: re.Pattern[str]
-    month_after: re.Pattern[str]
-    denominator_before: re.Pattern[str]
-    range_after: re.Pattern[str]
-    range_before: re.Pattern[str]
-    furniture_lines: re.Pattern[str]
-    masks: re.Pattern[str]
-    pct_unrelated: re.Pattern[str]
-    pct_context: re.Pattern[str]
-    local_reference: re.Pattern[str]
-
-
-@lru_cache(maxsize=4)
-def load_rules(resource: str = "figures") -> _Rules:
-    """Compile the shipped rules once; `resource` names a TOML in nlp/resources."""
-    data = load_toml(resource)
-    sections = ("heads", "density", "time", "anaphora", "exclude")
-    heads, dens, time, ana, exc = (data[k] for k in sections)
-
-    def c(pattern: str) -> re.Pattern[str]:
-        return re.compile(pattern, _I)
-
-    unknown = set(heads["order"]) - set(FIGURE_KINDS) - {"patients_without_doctor"}
-    if unknown:
-        raise ValueError(f"{resource}.toml: unknown kinds in [heads].order: {sorted(unknown)}")
-    return _Rules(
-        approx=c(data["approx"]["prefix"]),
-        fillers=c(rf"^\s*(?:{heads['fillers']}\s+){{0,2}}"),
-        ratio_after=c(heads["ratio_after"]),
-        ratio=c(rf"^\s*{heads['ratio_heads']}(?:\s+[\w'’-]+){{0,3}}?\s+sur\s+(?P<den>\w+)\b"),
-        ratio_denominators={k.lower(): float(v) for k, v in heads["ratio_denominators"].items()},
-        predicates=tuple((k, c(rf"\b{heads[k]}{heads['predicate_before']}"))
-                         for k in heads["predicate_kinds"]),
-        heads=tuple((kind, c(heads[kind])) for kind in heads["order"]),
-        density_between=c(dens["between"]),
-        density_denominator=c(dens["denominator"]),
-        per_doctor=c(dens["per_doctor"]),
-        time_units={k.lower(): float(v) for k, v in time["units"].items()},
-        time_unit=c(time["unit"]),
-        duree_before=c(time["duree_before"]),
-        duree_after=c(time["duree_after"]),
-        duree_sentence=c(time["duree_sentence"]),
-        duree_period=c(time["duree_period"]),
-        duree_since=c(time["duree_since"]),
-        career_before=c(time["career_before"]),
-        age_apposition_english=re.compile(time["age_apposition_english"]),  # case matters
-        before_compare=c(ana["before_compare"]),
-        age_before=c(time["age_before"]),
-        age_after_english=c(time["age_after_english"]),
-        age_aged=c(time["age_aged"]),
-        doctor_context=c(time["doctor_context"]),
-        child_context=c(time["child_context"]),
-        after_other=c(ana["after_other"]),
-        before_list=c(ana["before_list"]),
-        anaphora_kinds=frozenset(ana["kinds"]),
-        en_verb=c(ana["en_verb"]),
-        en_verb_context=c(ana["en_verb_context"]),
-        year_before=c(exc["year_before"]),
-        month_after=c(exc["month_after"]),
-        denominator_before=c(exc["denominator_before"]),
-        range_after=c(exc["range_after"]),
-        range_before=c(exc["range_before"]),
-        furniture_lines=re.compile("|".join(f"(?:{p})" for p in exc["lines"]), re.I | re.M),
-        masks=c("|".join(f"(?:{p})" for p in exc["masks"])),
-        pct_unrelated=c(exc["pourcentage_unrelated"]),
-        pct_context=c(exc["pourcentage_context"]),
-        local_reference=c(data["commune"]["local_reference"]),
-    )
 
 
 @Language.factory("veille_figures", default_config={"resource": "figures", "only_relevant": True})
@@ -183,14 +79,14 @@ def extract_figures(
     communes: list[tuple[int, str]] | None = None,
     primary: str | None = None,
     doc: Doc | None = None,
-    rules: _Rules | None = None,
+    rules: FigureRules | None = None,
 ) -> list[Figure]:
     """Figures of `text`. `communes` are (mention start, INSEE) pairs, `primary` the
     article's one primary commune if any; `doc` adds POS checks."""
     rules = rules or load_rules()
     sentences = sentences or _regex_sentences(text)
     starts = [s for s, _ in sentences]
-    masked = _mask(text, rules)
+    masked = mask_furniture(text, rules)
     numbers = find_numbers(masked, lang=lang)
     found: list[tuple[Figure, int]] = []  # with the sentence index, for anaphora
     consumed = -1  # end of a density's denominator, which is not a figure of its own
@@ -213,8 +109,8 @@ def extract_figures(
     return _dedupe([f for f, _ in found])
 
 
-def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[int, int], r: _Rules,
-              doc: Doc | None, found: list[tuple[Figure, int]], sent: int,
+def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[int, int],
+              r: FigureRules, doc: Doc | None, found: list[tuple[Figure, int]], sent: int,
               ) -> tuple[str, float, int, int, int] | None:
     """(kind, value, start, end, consumed up to) for one number, or None if not a figure."""
     sentence = text[bounds[0] : bounds[1]]
@@ -261,12 +157,21 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if before.rstrip().endswith("€"):
         return "montant", n.value, start - len(before) + len(before.rstrip()) - 1, n.end, n.end
     head = _head(after, surface, r)
+    partitive = _PARTITIVE.match(after) if head is None and nxt is not None else None
+    if partitive and nxt.start == n.end + partitive.end():
+        # "trois des cinq médecins": the part takes the kind of the whole
+        whole = _head(text[nxt.end : nxt.end + _WINDOW], text[nxt.start : nxt.end], r)
+        if whole is not None and whole[0] in r.anaphora_kinds:
+            return whole[0], n.value, start, n.end, n.end
     if head is not None:
         kind, head_end = head
         if kind in r.anaphora_kinds and r.ratio_after.match(after[head_end:]):
             return None
+        # The health context may sit in the sentence before ("Un pôle santé ... financé
+        # à 80 % par l'Etat"); the unrelated words must be in the sentence itself.
+        around = text[max(bounds[0] - 150, 0) : bounds[1]]
         if kind == "pourcentage" and (
-            r.pct_unrelated.search(sentence) or not r.pct_context.search(sentence)
+            r.pct_unrelated.search(sentence) or not r.pct_context.search(around)
         ):
             return None
         return kind, n.value, start, n.end + head_end, n.end
@@ -282,7 +187,7 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
 
 
 def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Match[str] | None,
-                 bounds: tuple[int, int], r: _Rules, start: int,
+                 bounds: tuple[int, int], r: FigureRules, start: int,
                  ) -> tuple[str, float, int, int, int] | None:
     """An age (a doctor's, in years) or a duration (in days) that matters, else None."""
     sentence = text[bounds[0] : bounds[1]]
@@ -318,6 +223,9 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
     since = r.duree_since.search(before)
     if trigger is None and since and not r.career_before.search(before[: since.start()]):
         trigger = since
+    during = r.duree_during.search(before)
+    if trigger is None and during and not r.recurring_after.match(tail):
+        trigger = during
     waiting = r.duree_sentence.search(text[bounds[0] : n.start]) and not r.duree_period.search(
         before)
     if days and (trigger or waiting or r.duree_after.match(tail)):
@@ -342,7 +250,7 @@ def _age_context(text: str, bounds: tuple[int, int], trigger: str) -> str:
     return text[bounds[0] : bounds[1]]
 
 
-def _head(after: str, surface: str, r: _Rules) -> tuple[str, int] | None:
+def _head(after: str, surface: str, r: FigureRules) -> tuple[str, int] | None:
     """The kind given by the head noun after the number, and where that noun ends."""
     pos = 0
     if _SCALED.search(surface):
@@ -365,7 +273,7 @@ def _head(after: str, surface: str, r: _Rules) -> tuple[str, int] | None:
     return None
 
 
-def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: _Rules, doc: Doc | None,
+def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules, doc: Doc | None,
               found: list[tuple[Figure, int]], sent: int, start: int,
               ) -> tuple[str, float, int, int, int] | None:
     """A bare number after a count of the same thing: "Treize autres", "puis quatre"."""
@@ -410,25 +318,6 @@ def _noun_at(doc: Doc | None, char: int) -> bool:
     return False
 
 
-def _mask(text: str, r: _Rules) -> str:
-    """Blank out furniture lines, phone numbers, times, article numbers; offsets stay put."""
-    chars = list(text)
-
-    def blank(a: int, b: int) -> None:
-        for k in range(a, b):
-            if chars[k] != "\n":
-                chars[k] = " "
-
-    for m in r.masks.finditer(text):
-        blank(m.start(), m.end())
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip() and (r.furniture_lines.search(line) or is_furniture_line(line)):
-            blank(pos, pos + len(line))
-        pos += len(line) + 1
-    return "".join(chars)
-
-
 def _dedupe(figures: list[Figure]) -> list[Figure]:
     seen: set[tuple[str, float]] = set()
     out = []
@@ -445,7 +334,7 @@ def _commune_in(communes: list[tuple[int, str]], start: int, end: int) -> str | 
     return codes.pop() if len(codes) == 1 else None
 
 
-def _local(primary: str | None, sentence: str, r: _Rules) -> str | None:
+def _local(primary: str | None, sentence: str, r: FigureRules) -> str | None:
     return primary if primary and r.local_reference.search(sentence) else None
 
 

@@ -26,7 +26,8 @@ def test_fixture_crawl_stores_good_articles_once_and_every_fault(site, tmp_path)
 
     con = connect(db, read_only=True)
     try:
-        arts = con.execute("SELECT url, title, published, text, body_start FROM articles").fetchall()
+        arts = con.execute(
+            "SELECT url, title, published, text, body_start FROM articles").fetchall()
         assert len(arts) == fixture_site.GOOD_ARTICLE_COUNT
         assert len({a[0] for a in arts}) == len(arts)
         for url, title, published, text, body_start in arts:

@@ -17,12 +17,26 @@ import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # url path (st.Page default: the file name) -> French text the page must show
-PAGES = {"": "Cette semaine", "tendances": "Sujets pertinents par semaine", "carte": "Communes citées",
-         "commune": "Initiatives dans les communes voisines", "initiatives": "Initiatives similaires ailleurs",
-         "article": "Voir l'article sur le site du journal", "sources": "Pages collectées par nuit"}
+PAGES = {
+    "": "Cette semaine",
+    "tendances": "Sujets pertinents par semaine",
+    "carte": "Communes citées",
+    "commune": "Initiatives dans les communes voisines",
+    "initiatives": "Initiatives similaires ailleurs",
+    "article": "Voir l'article sur le site du journal",
+    "sources": "Pages collectées par nuit",
+}
 
 
 def _free_port() -> int:
@@ -35,11 +49,17 @@ def _free_port() -> int:
 def server(fixture_db):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent: run `make browser` (installs Debian chromium)")
-    pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    pytest.importorskip(
+        "playwright.sync_api", reason="the playwright Python package is not installed"
+    )
     port = _free_port()
     veille = shutil.which("veille", path=str(Path(sys.executable).parent)) or "veille"
-    proc = subprocess.Popen([veille, "dashboard", "--db", str(fixture_db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [veille, "dashboard", "--db", str(fixture_db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -67,8 +87,13 @@ def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=ARGS, locale="fr-FR",
-            viewport={"width": 1400, "height": 1000})
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            locale="fr-FR",
+            viewport={"width": 1400, "height": 1000},
+        )
         try:
             yield context
         finally:
@@ -85,7 +110,8 @@ def _load(context, url: str, expected: str, shot: Path):
     main.get_by_text(expected, exact=False).first.wait_for(state="visible", timeout=60_000)
     # Streamlit shows a running indicator while the script runs: wait until it is gone.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
     page.wait_for_timeout(1000)  # let charts draw before the screenshot
     page.screenshot(path=str(shot), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0, f"exception box on {url}"
@@ -109,7 +135,9 @@ def test_xss_article_is_shown_as_text(server, browser, fixture_db, tmp_path):
     from tests.dashboard.fixture_db import XSS_TITLE
 
     with duckdb.connect(str(fixture_db), read_only=True) as con:
-        aid = con.execute("SELECT article_id FROM articles WHERE title = ?", [XSS_TITLE]).fetchone()[0]
+        aid = con.execute(
+            "SELECT article_id FROM articles WHERE title = ?", [XSS_TITLE]
+        ).fetchone()[0]
     page = _load(browser, f"{server}/article?id={aid}", XSS_TITLE, tmp_path / "xss.png")
     assert page.locator('img[src="x"]').count() == 0
     assert page.get_by_text("<script>alert(2)</script>", exact=False).count() >= 1

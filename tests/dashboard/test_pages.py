@@ -81,7 +81,9 @@ def test_article_view_highlights_facts_at_offsets(app, fixture_db):
     import duckdb
 
     with duckdb.connect(str(fixture_db), read_only=True) as con:
-        aid = con.execute("SELECT article_id FROM articles WHERE title LIKE 'Charenton%'").fetchone()[0]
+        aid = con.execute(
+            "SELECT article_id FROM articles WHERE title LIKE 'Charenton%'"
+        ).fetchone()[0]
     at = app("article", query={"id": aid})
     assert not at.exception
     body = at.html[-1].value
@@ -95,7 +97,9 @@ def test_xss_title_and_body_render_as_text(app, fixture_db):
     import duckdb
 
     with duckdb.connect(str(fixture_db), read_only=True) as con:
-        aid = con.execute("SELECT article_id FROM articles WHERE title = ?", [XSS_TITLE]).fetchone()[0]
+        aid = con.execute(
+            "SELECT article_id FROM articles WHERE title = ?", [XSS_TITLE]
+        ).fetchone()[0]
     at = app("article", query={"id": aid})
     assert not at.exception
     header = at.header[0].value
@@ -128,3 +132,40 @@ def test_french_number_formats():
 
     assert fmt_int(1234567) == "1\u202f234\u202f567"
     assert fmt_dec(1234.5) == "1\u202f234,5"
+
+
+def test_new_snapshot_swapped_in_by_rename_is_picked_up(fixture_db, tmp_path, monkeypatch):
+    """The nightly job publishes by copy + rename: the cached results must not survive it."""
+    import os
+    import shutil
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from store.ids import article_id
+    from store.process import write_batch
+    from store.writer import Writer
+    from tests.dashboard.conftest import APP
+    from tests.dashboard.fixture_db import DOCS, _analysis, _page
+
+    published = tmp_path / "published.duckdb"
+    shutil.copy(fixture_db, published)
+    monkeypatch.setenv("VEILLE_DASHBOARD_DB", str(published))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert at.metric[0].value == "3"
+
+    nxt = tmp_path / "next.duckdb"
+    shutil.copy(fixture_db, nxt)
+    extra = DOCS[0].__class__(**{**DOCS[0].__dict__, "slug": "charenton-suite",
+                                 "title": "Charenton-du-Cher : le chantier commence",
+                                 "published": "2024-06-06"})
+    with Writer.open(nxt) as w:
+        page = _page(extra, "r2")
+        w.save_pages([page])
+        write_batch(w.con, "test", [(article_id(page.url), _analysis(extra, page))], [])
+    os.replace(nxt, published)  # what `veille nightly` does: atomic rename over the old file
+    at.run()
+    assert not at.exception
+    assert at.metric[0].value == "4"

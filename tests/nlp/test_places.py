@@ -129,3 +129,25 @@ def test_component_sets_doc_extensions_on_a_blank_pipeline():
     doc = nlp.make_doc("Le cabinet médical de Beaulieu ferme.")
     doc._.region_hint = "84"
     assert nlp.get_pipe("veille_places")(doc)._.communes[0].region == "84"
+
+
+def test_rivers_and_institution_names_are_not_places():
+    result = link_places("Les bords de la Loire et la vallée du Lot. L'hôpital Saint-Jacques "
+                         "et le lycée Jean-Monnet de Besançon.")
+    assert result.departements == ()
+    assert [c.insee for c in result.communes] == ["25056"]
+
+
+def test_a_list_of_places_at_a_sentence_start():
+    text = "Les facultés\n\n« Tours, Caen, Rouen : il faut former plus », dit la ministre."
+    assert codes(text) == ["37261", "14118", "76540"]
+
+
+def test_short_forms_before_a_preposition_and_a_ville_suffix():
+    assert "58086" in codes("Dans la Nièvre, de Cosne à Château-Chinon, six centres.")
+    assert "58062" in codes("Dans la Nièvre, de Cosne à Château-Chinon, six centres.")
+
+
+def test_acronyms_are_not_communes_unless_the_line_is_in_capitals():
+    assert codes("Selon l'ORS et l'ARS, la situation empire.") == []
+    assert codes("DAX : LE MÉDECIN PART\n\nLe cabinet ferme.") == ["40088"]

@@ -189,3 +189,32 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     assert "git pull && make install" in proc.stderr
     backup = veille("backup", str(tmp_path / "b"), data=tmp_path, timeout=120)
     assert backup.returncode == 5 and "newer version" in backup.stderr
+
+
+def test_publish_swaps_a_verified_copy_and_cleans_killed_copies(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import duckdb
+
+    from ops.publish import publish, verify_snapshot
+    from store.db import connect
+    from veille.errors import StoreError
+
+    db, published = tmp_path / "work.duckdb", tmp_path / "pub" / "veille.duckdb"
+    connect(db).close()
+    result = publish(db, published)
+    assert result.articles == 0 and published.exists()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = published.parent / f".publish-{dead}-veille.duckdb"
+    stale.write_bytes(b"half a copy")
+    publish(db, published)
+    assert not stale.exists()
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("SELECT count(*) FROM nightly_runs").fetchall()[0][0] == 0
+    con.close()
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreError, match="left unchanged"):
+        verify_snapshot(garbage)

@@ -108,3 +108,26 @@ def test_locked_file_gives_clear_error(tmp_path):
 def test_missing_file_read_only(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         connect(tmp_path / "nope.duckdb", read_only=True)
+
+
+def test_prune_raw_bodies_keeps_relevant_and_unprocessed(tmp_path):
+    from dataclasses import replace
+
+    pages = [make_page(f"https://ex.fr/p{i}", TEXT + f" {i}") for i in range(4)]
+    pages.append(
+        replace(make_page("https://ex.fr/noarticle", TEXT), article=None, clean_error="empty")
+    )
+    with Writer.open(tmp_path / "v.duckdb") as w:
+        w.save_pages(pages)
+        w.con.execute(
+            "UPDATE articles SET relevant = url = 'https://ex.fr/p0', pipeline_version = 'v'"
+        )
+        w.con.execute("UPDATE articles SET pipeline_version = NULL WHERE url = 'https://ex.fr/p3'")
+        assert w.prune_raw_bodies(keep_all=True, raw_days=100_000) == 0
+        assert w.prune_raw_bodies(raw_days=100_000) == 2  # p1, p2: analysed, not relevant
+        kept = {
+            r[0] for r in w.con.execute("SELECT url FROM pages WHERE body IS NOT NULL").fetchall()
+        }
+        assert kept == {"https://ex.fr/p0", "https://ex.fr/p3", "https://ex.fr/noarticle"}
+        assert w.prune_raw_bodies(keep_all=True, raw_days=0) == 1  # the page without article
+        assert w.con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 4

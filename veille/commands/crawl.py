@@ -27,7 +27,9 @@ def register(app: typer.Typer) -> None:
 def crawl(
     sources: SourcesFile = None,
     source: SourceIds = None,
-    db: Annotated[str | None, typer.Option("--db", help="DuckDB file (default from settings).")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="DuckDB file (default from settings).")
+    ] = None,
     max_pages: Annotated[
         int | None, typer.Option("--max-pages", min=0, help="Fetch at most N article pages.")
     ] = None,
