@@ -3,7 +3,8 @@
 open_spider opens the Writer, records the run and loads the URLs already stored
 (so the spider skips them before fetching); items are flushed every
 VEILLE_FLUSH_EVERY items and in close_spider; the spider_closed signal (which
-carries Scrapy's close reason) stores the per-source summary as the run's record. Each flush is one transaction per batch (see store.writer):
+carries Scrapy's close reason) stores the per-source summary as the run's record.
+Each flush is one transaction per batch (see store.writer):
 a SIGKILL loses at most the unflushed batch, never the file.
 """
 

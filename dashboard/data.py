@@ -83,13 +83,11 @@ def home(snap: Snapshot) -> dict[str, Any] | None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def places(snap: Snapshot) -> tuple[Any, Any]:
-    return _run(snap, q.places)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def week_bounds(snap: Snapshot) -> tuple[date | None, date | None]:
-    return _run(snap, q.week_bounds)
+def filter_options(snap: Snapshot) -> tuple[Any, Any, date | None, date | None]:
+    """(regions, départements, first week, last week) for the sidebar, in one connection."""
+    with _connect(snap) as con:
+        regions, deps = q.places(con)
+        return (regions, deps, *q.week_bounds(con))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

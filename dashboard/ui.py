@@ -106,8 +106,7 @@ class Filters:
 
 def sidebar_filters(snap: data.Snapshot, *, with_types: bool = True, weeks: int = 52) -> Filters:
     """Region / département / initiative types / period, in the sidebar."""
-    regions, deps = data.places(snap)
-    lo, hi = data.week_bounds(snap)
+    regions, deps, lo, hi = data.filter_options(snap)
     sb = st.sidebar
     sb.header("Filtres")
     region_names = dict(zip(regions["code"], regions["name"], strict=True))

@@ -363,7 +363,10 @@ def _choose(g: _Group, context: set[str], named_deps: set[str], area_deps: set[s
     if not in_context and not g.fuzzy:
         ext_deps = g.forced_deps or context
         ext = _extensions(g.key, ext_deps, lex) if ext_deps else []
-        if ext and (g.mid_sentence or g.strong_context):
+        bare = _bare(g.key)
+        # At a sentence start, only a name that is no French word ("Villefranche aussi...").
+        safe_initial = len(bare) > 1 or (len(bare[0]) >= 5 and bare[0] not in lex.common_words)
+        if ext and (g.mid_sentence or g.strong_context or safe_initial):
             ext.sort(key=lambda c: -c.population)
             # "Villefranche" in the Aveyron: Villefranche-de-Rouergue, not -de-Panat.
             if len(ext) == 1 or ext[0].population >= 5 * ext[1].population:

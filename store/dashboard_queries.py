@@ -251,18 +251,19 @@ def initiatives_table(
         QUALIFY row_number() OVER (PARTITION BY story_id, type, coalesce(commune_insee, '')
                                    ORDER BY published NULLS LAST, initiative_id) = 1
     """
-    total = con.execute(f"SELECT count(*) FROM ({base})", params).fetchone()[0]
+    # count(*) OVER () runs before LIMIT: the total in the same pass as the page of rows.
     rows = _df(
         con,
         f"""
         SELECT initiative_id, published, type, status, commune_name, commune_insee,
                departement_name, region_name, array_to_string(actors, ', ') AS actors,
-               evidence_text, title, article_id
+               evidence_text, title, article_id, count(*) OVER () AS total
         FROM ({base}) ORDER BY published DESC NULLS LAST, initiative_id LIMIT ?
     """,
         params + [limit],
     )
-    return rows, int(total)
+    total = int(rows["total"].iloc[0]) if len(rows) else 0
+    return rows.drop(columns="total"), total
 
 
 # -- Carte -------------------------------------------------------------------------------

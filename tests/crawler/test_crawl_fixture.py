@@ -63,3 +63,15 @@ def test_fixture_crawl_stores_good_articles_once_and_every_fault(site, tmp_path)
     refetched = {h.path for h in fixture_site.hits()}
     assert "/documents/rapport-ars-2024.pdf" not in refetched
     assert "/actualites/sante/article-supprime.html" not in refetched
+
+
+def test_a_timed_out_crawl_says_so_and_keeps_what_it_fetched(site, tmp_path):
+    from tests.crawler.conftest import write_sources
+
+    sources = write_sources(tmp_path / "s.toml", domains=["127.0.0.1"],
+                            start_urls=[f"{site}/bench/sitemap.xml?n=400"])
+    _, summary = crawl(sources, tmp_path / "db.duckdb", "--set", "CLOSESPIDER_TIMEOUT=2",
+                       "--set", "DOWNLOAD_DELAY=0.05")
+    assert summary["close_reason"] == "closespider_timeout"
+    assert summary["status"] == "partial"
+    assert 0 < summary["totals"]["new"] < 400

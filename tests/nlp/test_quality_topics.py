@@ -18,7 +18,8 @@ from tests.conftest import FIXTURES, SEEDS_GOLD
 
 TOPICS_GOLD = FIXTURES / "topics_gold.jsonl"
 
-# Pinned floors (measured 2026-11-23: 1.0 everywhere on both sets).
+# Pinned floors (measured 2026-11-23: fixtures relevance accuracy 0.984 — h26, a tribute
+# to a doctor, reads as relevant — and initiatives F1 1.0; seeds 1.0 everywhere).
 FIXTURE_RELEVANCE_ACCURACY = 0.95
 FIXTURE_INITIATIVES_F1 = 0.90
 SEEDS_INITIATIVES_F1 = 0.90
