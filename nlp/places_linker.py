@@ -366,8 +366,12 @@ def _choose(g: _Group, context: set[str], named_deps: set[str], area_deps: set[s
         bare = _bare(g.key)
         # At a sentence start, only a name that is no French word ("Villefranche aussi...").
         safe_initial = len(bare) > 1 or (len(bare[0]) >= 5 and bare[0] not in lex.common_words)
-        if ext and (g.mid_sentence or g.strong_context or safe_initial):
-            ext.sort(key=lambda c: -c.population)
+        ext.sort(key=lambda c: -c.population)
+        # A town known by that exact name beats a village whose name merely starts so
+        # ("Issoudun" is not Issoudun-Létrieix, even in a Creuse article).
+        exact_wins = bool(cands) and not g.forced_deps and \
+            2 * ext[0].population < max(c.population for c in cands) if ext else False
+        if ext and not exact_wins and (g.mid_sentence or g.strong_context or safe_initial):
             # "Villefranche" in the Aveyron: Villefranche-de-Rouergue, not -de-Panat.
             if len(ext) == 1 or ext[0].population >= 5 * ext[1].population:
                 return ext[0]

@@ -75,8 +75,11 @@ def run_demo(
     try:
         base = fixture_site.start(port, root=DEMO_DIR / "site")
     except OSError as exc:
-        print(f"error: cannot serve the demo site on 127.0.0.1:{port} ({exc}); "
-              "choose another port with `veille demo --port N`", file=sys.stderr)
+        print(
+            f"error: cannot serve the demo site on 127.0.0.1:{port} ({exc}); "
+            "choose another port with `veille demo --port N`",
+            file=sys.stderr,
+        )
         return 1
     try:
         print(f"demo press site: {base}/ (3 outlets, {DEMO_DIR / 'site'})", flush=True)

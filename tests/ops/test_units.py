@@ -205,8 +205,9 @@ def test_publish_swaps_a_verified_copy_and_cleans_killed_copies(tmp_path: Path) 
     connect(db).close()
     result = publish(db, published)
     assert result.articles == 0 and published.exists()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     stale = published.parent / f".publish-{dead}-veille.duckdb"
     stale.write_bytes(b"half a copy")
     publish(db, published)
@@ -218,3 +219,20 @@ def test_publish_swaps_a_verified_copy_and_cleans_killed_copies(tmp_path: Path) 
     garbage.write_bytes(b"not a database" * 100)
     with pytest.raises(StoreError, match="left unchanged"):
         verify_snapshot(garbage)
+
+
+def test_demo_sources_fill_the_port_and_reset_a_moved_demo(tmp_path: Path) -> None:
+    from crawler.sources import load_sources
+    from ops.demo import write_sources
+
+    path = write_sources("http://127.0.0.1:8765", tmp_path)
+    sources = load_sources(path)
+    assert len(sources) == 3 and len({s.region for s in sources}) == 3
+    assert all(
+        s.allow_private and s.start_urls[0].startswith("http://127.0.0.1:8765/") for s in sources
+    )
+    (tmp_path / "veille.duckdb").write_bytes(b"old demo")
+    write_sources("http://127.0.0.1:8765", tmp_path)  # same port: the demo data is kept
+    assert (tmp_path / "veille.duckdb").exists()
+    write_sources("http://127.0.0.1:9999", tmp_path)  # new URLs: the old demo database goes
+    assert not (tmp_path / "veille.duckdb").exists()
