@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_GAP_MARGIN = 0.05  # seconds added to each per-host gap, see HostHealthMiddleware._gap
 # Errors that count towards the circuit breaker (server trouble, not "page not found").
 _BREAKER_STATUSES = frozenset({429, 500, 502, 503, 504, 522, 524})
 
@@ -167,7 +168,10 @@ class HostHealthMiddleware:
         if not self.delay and host not in self.floors:
             return 0.0
         slot = self._slot(host)
-        return max(self.delay, self.floors.get(host, 0.0), slot.delay if slot is not None else 0.0)
+        gap = max(self.delay, self.floors.get(host, 0.0), slot.delay if slot is not None else 0.0)
+        # A request can leave a few ms late (connection set-up, a busy loop) and the next
+        # one on time: the margin keeps the gap the *server* sees at or above the delay.
+        return gap + _GAP_MARGIN
 
     def _check_breaker(self, host: str) -> None:
         if host in self.open:

@@ -70,6 +70,7 @@ class _Group:
     forced_deps: set[str] = field(default_factory=set)  # "Dorat (87)", "Charôst (Cher)"
     strong_context: bool = False  # one mention after "à" or with a code
     mid_sentence: bool = False  # one mention not at a sentence start
+    locative: bool = False  # one mention after a preposition ("de Privas", "d'Ajain")
     chosen: Commune | None = None
 
 
@@ -297,6 +298,7 @@ def _commune_groups(text: str, tokens: list[Token], matches: list[Match],
             g.forced_deps.add(code)
         if code or (prev is not None and prev.norm in STRONG_LOCATIVE):
             g.strong_context = True
+        g.locative = g.locative or locative
         first = tokens[m.i + 1] if tokens[m.i].norm in ARTICLES and m.i < m.j else tokens[m.i]
         if not first.initial and not tokens[m.i].initial:
             g.mid_sentence = True
@@ -385,8 +387,10 @@ def _choose(g: _Group, context: set[str], named_deps: set[str], area_deps: set[s
     bare = _bare(g.key)
     if len(bare) == 1 and (bare[0] in lex.common_words or len(bare[0]) <= 2):
         # "Pin", "Mars", "Y": only with place context, never as a sentence's first word.
+        # ("privas" and "loches" are French words too: a town after "de" is still a town.)
         ok = [c for c in cands if g.strong_context or (g.mid_sentence and (
-            c.departement in context or c.population >= 10000))]
+            c.departement in context or c.population >= 10000
+            or (g.locative and c.population >= 3000)))]
         if not ok or (len(bare[0]) <= 2 and not g.strong_context):
             return None
         cands = ok

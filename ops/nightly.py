@@ -105,7 +105,8 @@ def run_nightly(
             if night.stages.get("publish", {}).get("status") == "failed":
                 # The previous snapshot stays published; the record says why it is stale.
                 status, code = "failed", EXIT_FAILED
-                _finish_record(settings.db_path, run_id, night, status, code)
+            # The working file's record gets the publish stage too (the snapshot cannot).
+            _finish_record(settings.db_path, run_id, night, status, code)
         finally:
             watchdog.cancel()
     report = NightlyReport(

@@ -40,6 +40,7 @@ _CLAUSE_BREAK = re.compile(r"[;:]")
 # nothing; reader comments after a "Commentaires" heading are not the article's facts.
 _FURNITURE = re.compile(r"(à |a )?(lire|voir) aussi|plus d'infos|read also|see also|"
                         r"l[ée]gende photo|cr[ée]dits? photo", _FLAGS)
+_FURNITURE_HEADING = re.compile(r"(à |a )?(lire|voir) aussi\s*:?|read also|see also", _FLAGS)
 _COMMENTS = re.compile(r"(\d+ )?(commentaires?|r[ée]actions?|comments?)\s*(\(\d+\))?\s*:?$", _FLAGS)
 
 
@@ -157,11 +158,14 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
 def _article_sentences(text: str) -> list[tuple[int, int]]:
     """The article's own sentences: stop at the comments heading, skip furniture lines."""
     out = []
+    heading = False  # a bare "Lire aussi" line: the next line is the other article's title
     for s, e in sentence_spans(text):
         if _COMMENTS.fullmatch(text, s, e):
             break
-        if not _FURNITURE.match(text, s, e):
+        furniture = _FURNITURE.match(text, s, e)
+        if not furniture and not heading:
             out.append((s, e))
+        heading = bool(furniture) and _FURNITURE_HEADING.fullmatch(text, s, e) is not None
     return out
 
 

@@ -14,8 +14,9 @@ import pytest
 from crawler import fixture_site
 
 ROOT = Path(__file__).resolve().parents[2]
-VEILLE = [sys.executable, "-m", "veille.cli"] if not (ROOT / ".venv/bin/veille").exists() \
-    else [str(ROOT / ".venv/bin/veille")]
+_EXE = Path(sys.executable).with_name("veille")
+VEILLE = [str(_EXE)] if _EXE.exists() else [sys.executable, "-c",
+                                            "from veille.cli import main; main()"]
 # Short timeouts and no delays: the faults must not make the suite slow.
 FAST = ["--set", "DOWNLOAD_TIMEOUT=1", "--set", "RETRY_TIMES=1", "--set", "VEILLE_BACKOFF_BASE=0.1",
         "--set", "DOWNLOAD_MAXSIZE=1000000", "--set", "AUTOTHROTTLE_START_DELAY=0",

@@ -151,3 +151,8 @@ def test_short_forms_before_a_preposition_and_a_ville_suffix():
 def test_acronyms_are_not_communes_unless_the_line_is_in_capitals():
     assert codes("Selon l'ORS et l'ARS, la situation empire.") == []
     assert codes("DAX : LE MÉDECIN PART\n\nLe cabinet ferme.") == ["40088"]
+
+
+def test_towns_whose_names_are_also_rare_french_words():
+    text = "Transporté au centre hospitalier de Privas puis à Murat. Lire aussi : la suite."
+    assert codes(text) == ["07186", "15138"]

@@ -34,7 +34,7 @@ def test_rendered_schedules_point_at_this_install() -> None:
     assert "Persistent=true" in files["veille-nightly.timer"]
     cron = [ln for ln in files["veille.cron"].splitlines() if ln and not ln.startswith("#")]
     assert len(cron) == 1 and cron[0].startswith("30 2 * * * ")
-    assert f"flock -n {ROOT}/data/.nightly.cron.lock {veille_bin} nightly" in cron[0]
+    assert f"flock -n -E 75 {ROOT}/data/.nightly.cron.lock {veille_bin} nightly" in cron[0]
 
 
 @pytest.mark.integration
@@ -236,3 +236,43 @@ def test_demo_sources_fill_the_port_and_reset_a_moved_demo(tmp_path: Path) -> No
     assert (tmp_path / "veille.duckdb").exists()
     write_sources("http://127.0.0.1:9999", tmp_path)  # new URLs: the old demo database goes
     assert not (tmp_path / "veille.duckdb").exists()
+
+
+@pytest.mark.integration
+def test_cron_line_runs_and_skips_a_night_while_the_lock_is_held(tmp_path: Path) -> None:
+    import fcntl
+    import subprocess
+
+    fake = tmp_path / "veille"
+    fake.write_text('#!/bin/sh\necho "ran $@ with $VEILLE_RAW_DAYS" > ran.txt\n', encoding="utf-8")
+    fake.chmod(0o755)
+    (tmp_path / "schedules").mkdir()
+    (tmp_path / "schedules" / "veille.env").write_text("VEILLE_RAW_DAYS=30\n", encoding="utf-8")
+    text = schedule.render("veille.cron", {"@VEILLE@": str(fake), "@WORKDIR@": str(tmp_path)})
+    line = next(ln for ln in text.splitlines() if ln and not ln.startswith("#"))
+    command = line.split(" ", 5)[5]  # after the five time fields, as cron hands it to sh
+    proc = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert (tmp_path / "ran.txt").read_text() == "ran nightly --format json with 30\n"
+    (tmp_path / "ran.txt").unlink()
+    with open(tmp_path / "data" / ".nightly.cron.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30)
+    assert "exited with code 75" in busy.stdout and not (tmp_path / "ran.txt").exists()
+
+
+def test_a_spent_budget_stops_the_analysis_and_reports_timeout(tmp_path: Path) -> None:
+    import time
+
+    from ops.nightly import EXIT_TIMEOUT, _Night
+    from store.db import connect
+    from veille.config import Settings
+
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    night = _Night(settings=Settings(db_path=str(db)), deadline=time.monotonic() - 1)
+    night.process(embeddings=False)
+    assert night.stages["process"]["status"] == "ok" and night.stages["process"]["analysed"] == 0
+    assert night.outcome() == ("timeout", EXIT_TIMEOUT)
+    night.errors.append({"stage": "crawl", "error": "boom"})
+    assert night.outcome() == ("failed", 1)  # a failed stage outranks the time limit

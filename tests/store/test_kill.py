@@ -32,11 +32,16 @@ def _checksums(db):
         con.close()
 
 
-def _process(db, *, kill_after_batches: int | None = None) -> subprocess.Popen:
-    """Run `process` in a child; with kill_after_batches, SIGKILL it once that many committed."""
+def _process(db, frozen, *, kill_after_batches: int | None = None) -> subprocess.Popen:
+    """Run `process` in a child; with kill_after_batches, SIGKILL it once that many committed.
+
+    `frozen` holds a copy of nlp/ taken at the start, so that the three runs analyse with
+    the same code even if someone edits nlp/ in the work tree meanwhile.
+    """
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
+        sys.path.insert(0, {str(frozen)!r})
         from store.process import process
         process({str(db)!r}, embedding_model=None, batch_size=4,
                 on_progress=lambda done, total: print(done, flush=True))
@@ -68,11 +73,13 @@ def test_sigkill_mid_process_then_rerun(tmp_path):
     with Writer.open(db) as w:
         w.upsert_sources(SOURCES)
         w.save_pages(corpus_pages(SEEDS) + synth)
+    frozen = tmp_path / "frozen"
+    shutil.copytree(ROOT / "nlp", frozen / "nlp", ignore=shutil.ignore_patterns("__pycache__"))
     reference = tmp_path / "ref.duckdb"
     shutil.copy(db, reference)
-    _process(reference)
+    _process(reference, frozen)
 
-    killed = _process(db, kill_after_batches=2)
+    killed = _process(db, frozen, kill_after_batches=2)
     assert killed.returncode == -signal.SIGKILL
     con = open_readonly(db)  # readable after the kill
     done = con.execute(
@@ -82,9 +89,9 @@ def test_sigkill_mid_process_then_rerun(tmp_path):
     con.close()
     assert 0 < done < total
 
-    _process(db)
+    _process(db, frozen)
     versions = {_versions(db), _versions(reference)}
-    if len(versions) > 1:  # someone edited nlp/ meanwhile: the runs are not comparable
+    if len(versions) > 1:  # e.g. the spaCy model was reinstalled meanwhile
         pytest.skip(f"the NLP pipeline changed during the test: {versions}")
     assert _checksums(db) == _checksums(reference)
 
