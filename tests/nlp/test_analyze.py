@@ -83,3 +83,13 @@ def test_linker_accepts_empty_and_odd_text():
     assert link_places("").communes == ()
     assert link_places("\n\n\x00 ' - ( ) 18").communes == ()
     assert link_places("(18)").departements[0].code == "18"
+
+
+@pytest.mark.models
+def test_pipeline_order_and_disabled_parser(analyzer):
+    ours = [p for p in analyzer.nlp.pipe_names if p.startswith("veille_")]
+    expected = ["veille_places", "veille_relevance", "veille_initiatives", "veille_figures"]
+    assert ours == [p for p in expected if p in ours]
+    assert ours[0] == "veille_places"
+    assert "parser" not in analyzer.nlp.pipe_names
+    assert "ner" in analyzer.nlp.pipe_names  # PER entities drop person names
