@@ -14,10 +14,10 @@ merged story keeps the smaller id.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from unidecode import unidecode
 
 from store.ids import utcnow
 
@@ -28,7 +28,7 @@ SHINGLE = 9
 LSH_THRESHOLD = 0.2  # candidate recall: trimmed copies have low Jaccard but high containment
 MIN_OVERLAP = 0.56  # |A ∩ B| / min(|A|, |B|) on exact shingle sets
 MIN_JACCARD = 0.15  # a short paragraph quoted inside a long article is not a copy
-MIN_EST_JACCARD = 0.15  # MinHash pre-filter; copies measured >= 0.3 (estimate sd ~0.04)
+MIN_EST_JACCARD = 0.2  # MinHash pre-filter; copies measured >= 0.3 (estimate sd ~0.04)
 MIN_TOKENS = 25  # shorter bodies (briefs, captions) never group: too little evidence
 SCHEME = "affine32"  # datasketch hashing scheme; stored signatures are only valid with it
 
@@ -37,10 +37,16 @@ _WORD = re.compile(r"\w+")
 
 def shingles(text: str, body_start: int = 0) -> set[bytes]:
     """Word 5-shingles of the body, case- and accent-folded (the headline is often edited)."""
-    tokens = _WORD.findall(unidecode(text[body_start:]).lower())
+    tokens = _WORD.findall(fold(text[body_start:]))
     if len(tokens) < SHINGLE:
         return {" ".join(tokens).encode()} if tokens else set()
     return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents ("Élus" -> "elus"); NFKD in C, much cheaper than unidecode."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def n_tokens(text: str, body_start: int = 0) -> int:

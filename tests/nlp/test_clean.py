@@ -323,3 +323,12 @@ def test_json_ld_entities_and_french_time():
     assert article.title == "Saint-Amand : l'hôpital recrute – enfin"
     assert article.published == "2024-01-17"  # 23:30 UTC is 00:30 in Paris
     assert article.author == "Rédaction"
+
+
+def test_subscription_offer_lines_are_furniture_but_news_about_money_is_not():
+    from nlp.clean import is_furniture_line
+
+    assert is_furniture_line("Offre spéciale : abonnez-vous pour 1 € le premier mois")
+    assert is_furniture_line("Abonnement numérique : 1 € le premier mois")
+    assert not is_furniture_line("La commune a voté 235 000 euros pour la maison de santé.")
+    assert not is_furniture_line("L'abonnement au bus coûte 20 euros")
