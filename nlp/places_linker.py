@@ -104,7 +104,7 @@ def link_places(text: str, *, headline_end: int | None = None, region_hint: str 
             continue
         kinds = {e.kind for e in m.entries}
         if m.i > 0 and text[tokens[m.i - 1].end:tokens[m.i].start].endswith("-") \
-                and not kinds & {"commune", "demonym"}:
+                and "demonym" not in kinds:
             continue  # "...-Loire": the tail of a longer name
         has_commune = "commune" in kinds
         if has_commune and kinds - {"commune"}:

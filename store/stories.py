@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-
 from store.ids import utcnow
 
 NUM_PERM = 128
