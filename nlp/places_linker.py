@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from nlp.furniture import is_furniture_line
 from nlp.gazetteer import Commune
 from nlp.places_lexicon import ARTICLES, CONNECTORS, Lexicon, load_lexicon
 from nlp.places_scan import Match, Token, joined, scan, tokenize
@@ -74,6 +75,20 @@ class _Group:
     chosen: Commune | None = None
 
 
+def _outside_furniture(text: str, tokens: list[Token], matches: list[Match]) -> list[Match]:
+    """Drop matches on page-furniture lines ("Lire aussi : Bourges, le marché..."): plain
+    text input keeps them (its offsets are annotated), but they name other stories."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip() and is_furniture_line(line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    if not spans:
+        return matches
+    return [m for m in matches
+            if not any(a <= tokens[m.i].start < b for a, b in spans)]
+
+
 def link_places(text: str, *, headline_end: int | None = None, region_hint: str | None = None,
                 persons: Sequence[tuple[int, int]] = (), lex: Lexicon | None = None) -> PlaceResult:
     """Every commune, département and region named in `text`, with character offsets.
@@ -84,7 +99,7 @@ def link_places(text: str, *, headline_end: int | None = None, region_hint: str 
     """
     lex = lex or load_lexicon()
     tokens = tokenize(text)
-    matches = scan(text, tokens, lex)
+    matches = _outside_furniture(text, tokens, scan(text, tokens, lex))
     if headline_end is None:
         nl = text.find("\n")
         headline_end = nl if nl > 0 else min(len(text), 200)

@@ -101,6 +101,9 @@ def scan(text: str, tokens: list[Token], lex: Lexicon) -> list[Match]:
         if not tok.cap and tok.norm not in lex.lowercase_starts:
             i += 1
             continue
+        if _glued_tail(text, tokens, i):
+            i += 1
+            continue
         best = _longest(text, tokens, lex, i)
         if tokens[i].norm in ARTICLES and i + 1 < n:
             # "la Châtaigneraie cantalienne": the name without its article may run longer.
@@ -113,6 +116,18 @@ def scan(text: str, tokens: list[Token], lex: Lexicon) -> list[Match]:
         else:
             i += 1
     return matches
+
+
+def _glued_tail(text: str, tokens: list[Token], i: int) -> bool:
+    """True for the tail of a coined name glued by an apostrophe: "Xaintrie Val'Dordogne".
+
+    Elided articles ("d'Ajain", "L'Isle-Jourdain") are one letter and stay candidates.
+    """
+    if i == 0:
+        return False
+    prev = tokens[i - 1]
+    return (text[prev.end:tokens[i].start] in ("'", "’", "ʼ") and prev.cap
+            and len(prev.text) > 1 and prev.norm not in ARTICLES)
 
 
 def _longest(text: str, tokens: list[Token], lex: Lexicon, i: int) -> Match | None:

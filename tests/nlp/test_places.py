@@ -156,3 +156,18 @@ def test_acronyms_are_not_communes_unless_the_line_is_in_capitals():
 def test_towns_whose_names_are_also_rare_french_words():
     text = "Transporté au centre hospitalier de Privas puis à Murat. Lire aussi : la suite."
     assert codes(text) == ["07186", "15138"]
+
+
+def test_name_glued_by_an_apostrophe_is_not_a_departement():
+    # An intercommunality's coined name, not the Dordogne département.
+    result = link_places("La communauté de communes Xaintrie Val'Dordogne recrute à Tulle.")
+    assert [d.code for d in result.departements] == []
+    assert [c.insee for c in result.communes] == ["19272"]
+    # Elided articles still introduce places.
+    assert [c.insee for c in link_places("Un bus à L'Isle-Jourdain puis d'Ajain.").communes][-1] == "23002"
+
+
+def test_places_on_furniture_lines_are_not_the_article_s():
+    text = ("Une maison de santé à Vierzon\n\nLe chantier démarre à Vierzon.\n"
+            "Lire aussi : Bourges, le marché couvert fermé pour travaux\n")
+    assert codes(text) == ["18279"]
