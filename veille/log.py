@@ -10,8 +10,10 @@ def setup_logging(verbose: bool = False, log_file: str | Path | None = None) -> 
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if not any(isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
-               for h in root.handlers):
+    if not any(
+        isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
+        for h in root.handlers
+    ):
         stderr = logging.StreamHandler()
         stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
         stderr.setFormatter(fmt)

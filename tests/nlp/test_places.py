@@ -164,7 +164,7 @@ def test_name_glued_by_an_apostrophe_is_not_a_departement():
     assert [d.code for d in result.departements] == []
     assert [c.insee for c in result.communes] == ["19272"]
     # Elided articles still introduce places.
-    assert [c.insee for c in link_places("Un bus à L'Isle-Jourdain puis d'Ajain.").communes][-1] == "23002"
+    assert codes("Un bus à L'Isle-Jourdain puis d'Ajain.")[-1] == "23002"
 
 
 def test_places_on_furniture_lines_are_not_the_article_s():

@@ -16,10 +16,15 @@ def register(app: typer.Typer) -> None:
 
 
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help=".html/.htm/.txt files or folders; '-' reads stdin.")],
-    format: Annotated[str, typer.Option("--format", help="jsonl (one JSON object per document) or table.")] = "jsonl",
+    paths: Annotated[
+        list[str], typer.Argument(help=".html/.htm/.txt files or folders; '-' reads stdin.")
+    ],
+    format: Annotated[
+        str, typer.Option("--format", help="jsonl (one JSON object per document) or table.")
+    ] = "jsonl",
     region: Annotated[
-        str | None, typer.Option(help="INSEE code of the outlet's home region, to resolve homonyms.")
+        str | None,
+        typer.Option(help="INSEE code of the outlet's home region, to resolve homonyms."),
     ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model (default from settings).")] = None,
 ) -> None:
@@ -66,14 +71,20 @@ def _print_table(rows: list) -> None:
     for r in rows:
         communes = ", ".join(f"{c.name}{'*' if c.primary else ''} ({c.insee})" for c in r.communes)
         table.add_row(
-            Path(r.source).name, r.lang or "", f"{r.relevance:.2f}" if r.relevant else "no",
-            communes, ", ".join(sorted({i.type for i in r.initiatives})), str(len(r.figures)),
+            Path(r.source).name,
+            r.lang or "",
+            f"{r.relevance:.2f}" if r.relevant else "no",
+            communes,
+            ", ".join(sorted({i.type for i in r.initiatives})),
+            str(len(r.figures)),
         )
     Console().print(table)
 
 
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL in the format of shared/dev/seeds_gold.jsonl.")],
+    gold: Annotated[
+        Path, typer.Argument(help="Gold JSONL in the format of shared/dev/seeds_gold.jsonl.")
+    ],
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     model: Annotated[str | None, typer.Option(help="spaCy model (default from settings).")] = None,
 ) -> None:
