@@ -189,7 +189,9 @@ def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _
 
 
 def _has_context(context: re.Pattern[str], text: str, spans: list[tuple[int, int]], i: int) -> bool:
-    lo, hi = spans[max(i - 1, 0)][0], spans[min(i + 1, len(spans) - 1)][1]
+    # Two sentences either side: press paragraphs name the subject once ("le docteur Morin
+    # a pris sa retraite... La municipalité offrirait six mois de loyer à tout repreneur").
+    lo, hi = spans[max(i - 2, 0)][0], spans[min(i + 2, len(spans) - 1)][1]
     return context.search(text, lo, hi) is not None
 
 

@@ -44,6 +44,7 @@ class _Rules:
     negative: re.Pattern[str]
     labour: re.Pattern[str]
     foreign: re.Pattern[str]
+    foreign_origin: re.Pattern[str]
     french: re.Pattern[str]
 
 
@@ -57,7 +58,8 @@ def _rules() -> _Rules:
     numeric = {k: float(v) for k, v in cfg.items() if isinstance(v, int | float)}
     return _Rules(numeric, frozenset(cfg["doctor_lemmas"]), frozenset(cfg["care_lemmas"]),
                   frozenset(cfg["vet_lemmas"]),
-                  alt("topic"), alt("negative"), alt("labour"), alt("foreign"), alt("french"))
+                  alt("topic"), alt("negative"), alt("labour"), alt("foreign"),
+                  re.compile(cfg["foreign_origin"], re.IGNORECASE), alt("french"))
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,18 @@ def features(doc: Doc) -> RelevanceFeatures:
         negative_sentences=sum(1 for (s, e), t in zip(spans, topical, strict=True)
                                if not t and rules.negative.search(low, s, e)),
         vet_mentions=n_vet,
-        foreign_mentions=sum(1 for _ in rules.foreign.finditer(low)),
+        # The headline sets the scene ("Au Sénégal, ..."): a foreign place there counts twice.
+        foreign_mentions=_foreign(rules, low, 0, len(low)) + _foreign(rules, low, 0, head_end),
         # Spurious homonym links are possible abroad (Mons, Montréal): half weight, capped.
         french_markers=sum(1 for _ in rules.french.finditer(low)) + min(len(communes or ()), 4) / 2,
         labour_sentences=sum(1 for s, e in spans if rules.labour.search(low, s, e)),
     )
+
+
+def _foreign(rules: _Rules, text: str, start: int, end: int) -> int:
+    """Foreign places in text[start:end], except a doctor's origin ("médecin algérien")."""
+    return sum(1 for m in rules.foreign.finditer(text, start, end)
+               if not rules.foreign_origin.search(text[max(m.start() - 40, 0):m.start()]))
 
 
 def _initiative_cue(text: str, spans: list[tuple[int, int]], i: int) -> bool:

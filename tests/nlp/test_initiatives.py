@@ -121,6 +121,50 @@ def test_types_and_their_traps(pipe, text, expected):
     assert {i.type for i in _run(pipe, text)} == expected
 
 
+# Vocabulary families added in the generalisation round (docs/initiatives.md): the same
+# act in the words regional journalists use, not only the administrative term.
+@pytest.mark.parametrize("text, expected", [
+    ("Les deux praticiens salariés par la municipalité consultent depuis lundi.",
+     {"centre_de_sante"}),
+    ("Le généraliste, employé par la Mutualité, consulte au centre médical.", {"centre_de_sante"}),
+    ("La commune offrira six mois de loyer au médecin repreneur.", {"aide_installation"}),
+    ("Le Département prévoit des logements meublés pour les jeunes médecins.",
+     {"aide_installation"}),
+    ("Un contrat de début d'exercice garantit un revenu au jeune médecin.", {"aide_installation"}),
+    ("Retraité, le docteur consulte désormais les mardis et jeudis à la mairie.",
+     {"cabinet_mobile"}),
+    ("The GP splits her week between the two islands.", {"cabinet_mobile"}),
+    ("Les pharmaciens formés peuvent réaliser un test rapide et délivrer des antibiotiques "
+     "en cas d'angine.", {"exercice_coordonne"}),
+    ("Un protocole permet aux infirmiers de renouveler les ordonnances des patients.",
+     {"exercice_coordonne"}),
+    ("Le médecin le reçoit à distance, par écran interposé, depuis la pharmacie.",
+     {"telemedecine"}),
+    ("Le maire a confié à une société spécialisée la recherche d'un remplaçant du médecin.",
+     {"recrutement"}),
+    ("Le village offers a rent-free house to lure a family doctor.",
+     {"aide_installation", "recrutement"}),
+    ("Le collectif a réuni 2 300 signatures pour garder un médecin.", {"mobilisation"}),
+    ("Craon est désormais classé en zone d'intervention prioritaire pour les médecins.",
+     {"regulation"}),
+    # ... and their traps.
+    ("Des médecins venus de toute la France se relaient au cabinet.", {"temps_partage"}),
+    ("Des médecins libéraux se relaient au centre de régulation du 15.", set()),
+    ("Les vacanciers aussi cherchent un docteur.", set()),
+    ("À Nevers, la maison médicale de garde a fermé.", set()),
+    ("Le médecin reçoit dans une salle de consultation de la mairie.", set()),
+])
+def test_vocabulary_families(pipe, text, expected):
+    assert {i.type for i in _run(pipe, text)} == expected
+
+
+def test_a_bare_read_also_heading_hides_the_next_line(pipe):
+    text = ("Le maire de Mirande a pris un arrêté anti-désert médical.\n"
+            "Lire aussi\n"
+            "Auch : la maison de santé affiche complet")
+    assert {i.type for i in _run(pipe, text)} == {"mobilisation"}
+
+
 def test_volunteer_health_centres_are_temps_partage_not_salaried_centres(pipe):
     text = ("L'association Médecins Solidaires ouvre un centre de santé à Boussac. "
             "Le centre de santé accueille un nouveau médecin chaque semaine.")

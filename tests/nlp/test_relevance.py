@@ -101,3 +101,23 @@ def test_component_penalises_vets_and_medical_deserts_abroad():
     )
     assert vets._.relevant is False
     assert belgium._.relevant is False
+
+
+def test_hospitalier_is_not_italy_and_a_doctors_origin_is_not_abroad():
+    """Foreign places match at word starts only, and "médecin algérien" is recruitment."""
+    from nlp.components.relevance import _foreign, _rules
+
+    rules = _rules()
+    text = "Le centre hospitalier accueille un médecin algérien formé à Alger."
+    assert _foreign(rules, text, 0, len(text)) == 0
+    text = "Au Sénégal, les médecins manquent. En Italie aussi."
+    assert _foreign(rules, text, 0, len(text)) == 2
+
+
+@pytest.mark.parametrize("gold_name", ["blind2", "blind3", "blind4", "blind5", "blind6"])
+def test_cheap_stage_keeps_every_relevant_blind_article(gold_name):
+    from tests.conftest import FIXTURES
+
+    for rec, text in _gold(FIXTURES / f"{gold_name}_gold.jsonl"):
+        if rec["relevant"]:
+            assert cheap_score(text) >= CANDIDATE_THRESHOLD, rec["id"]

@@ -64,11 +64,14 @@ def test_story_ids_are_stable_in_the_store(tmp_path):
     )
     with Writer.open(tmp_path / "v.duckdb") as w:
         w.save_pages([original, other])
+        assert update_stories(w.con) == 0  # not analysed yet: only relevant articles group
+        w.con.execute("UPDATE articles SET relevant = true")
         assert update_stories(w.con) == 2
         first = dict(w.con.execute("SELECT url, story_id FROM articles").fetchall())
         assert first["https://berry.fr/a"] != first["https://berry.fr/b"]
         # The copy arrives later (even dated earlier): it joins the existing story id.
         w.save_pages([copy])
+        w.con.execute("UPDATE articles SET relevant = true")
         assert update_stories(w.con) == 1
         after = dict(w.con.execute("SELECT url, story_id FROM articles").fetchall())
         assert after["https://montagne.fr/c"] == first["https://berry.fr/a"]
