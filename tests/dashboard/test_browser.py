@@ -112,7 +112,12 @@ def _load(context, url: str, expected: str, shot: Path):
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
     )
-    page.wait_for_timeout(1000)  # let charts draw before the screenshot
+    # Charts and tables load lazily behind skeleton placeholders: wait them out, so the
+    # screenshot shows the page a person sees (bounded: an empty page has none).
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000
+    )
+    page.wait_for_timeout(800)
     page.screenshot(path=str(shot), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0, f"exception box on {url}"
     assert not dialogs, f"a script ran on {url}: {dialogs}"
