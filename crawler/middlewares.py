@@ -31,7 +31,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.sources import host_allowed
+from crawler.sources import host_allowed, is_ip
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -84,7 +84,7 @@ class SafetyMiddleware:
         host = (url.hostname or "").lower()
         source = self._source(request, host)
         allow_private = bool(source and source.allow_private)
-        if _is_ip(host):
+        if is_ip(host):
             why = address_refusal(host, allow_private=allow_private)
             if why:
                 raise Blocked("private_address", why)
@@ -104,7 +104,7 @@ class SafetyMiddleware:
         return next((s for s in sources.values() if host_allowed(host, s.allowed_domains)), None)
 
     async def _resolve(self, host: str, port: int) -> list[str]:
-        if _is_ip(host):
+        if is_ip(host):
             return [host]
         if host not in self._resolved:
             loop = asyncio.get_running_loop()
@@ -279,10 +279,3 @@ def retry_after_seconds(value: bytes | None) -> float | None:
         return None
     return max(0.0, when.timestamp() - time.time())
 
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True

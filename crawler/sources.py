@@ -135,7 +135,7 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
         raise ConfigError(f"{where}: allow_private must be true or false")
     if not allow_private:
         for d in domains:
-            if _is_ip(d):
+            if is_ip(d):
                 raise ConfigError(f"{where}: allowed domain {d!r} is an IP address; "
                                   "set allow_private = true only for tests or a local demo")
     urls = _strings(entry["start_urls"], where=where, key="start_urls")
@@ -165,7 +165,8 @@ def _strings(value: object, *, where: str, key: str, allow_empty: bool = False) 
     return tuple(v.strip() for v in value)
 
 
-def _is_ip(host: str) -> bool:
+def is_ip(host: str) -> bool:
+    """True when `host` is an IP literal rather than a name."""
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -18,7 +18,7 @@ from string import Template
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 # No politeness delay against our own local server; short timeouts keep the demo quick.
-_FAST = [
+FAST_OVERRIDES = [
     "--set",
     "DOWNLOAD_TIMEOUT=10",
     "--set",
@@ -86,7 +86,9 @@ def run_demo(
         sources = write_sources(base, data_dir)
         env = demo_env(data_dir)
         proc = subprocess.run(
-            [*veille_command(), "nightly", "--sources", str(sources), *_FAST], env=env, check=False
+            [*veille_command(), "nightly", "--sources", str(sources), *FAST_OVERRIDES],
+            env=env,
+            check=False,
         )
         if proc.returncode not in (0, 3):
             print(

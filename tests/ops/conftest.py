@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from ops.demo import FAST_OVERRIDES
+
 ROOT = Path(__file__).resolve().parents[2]
 VEILLE = (
     [str(ROOT / ".venv/bin/veille")]
@@ -21,16 +23,7 @@ VEILLE = (
     else [sys.executable, "-c", "from veille.cli import main; main()"]
 )
 # No politeness against our own local server: the suite must stay fast.
-FAST = [
-    "--set",
-    "DOWNLOAD_TIMEOUT=10",
-    "--set",
-    "AUTOTHROTTLE_ENABLED=false",
-    "--set",
-    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-    "--set",
-    "LOG_LEVEL=WARNING",
-]
+FAST = [*FAST_OVERRIDES, "--set", "LOG_LEVEL=WARNING"]
 # Views whose rows depend on the run history itself (run ids, run counts), not on the input.
 RUN_DEPENDENT_VIEWS = {"v_source_health"}
 
