@@ -27,10 +27,27 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CleanA
     """Read and clean one file; the size is checked before reading (a 20 MB file fails fast)."""
     path = Path(path)
     check_size(path.stat().st_size, max_bytes=max_bytes)
-    data = path.read_bytes()
+    data = read_bounded(path, max_bytes=max_bytes)
     suffix = path.suffix.lower()
     kind = "html" if suffix in HTML_SUFFIXES else "text" if suffix in TEXT_SUFFIXES else None
     return load_bytes(data, source=str(path), kind=kind, max_bytes=max_bytes)
+
+
+def read_bounded(path: Path, *, max_bytes: int) -> bytes:
+    """At most `max_bytes` + 1 bytes of `path`, refused with "too_large" beyond the limit.
+
+    The read itself is bounded: a device, a FIFO or /proc file reports size 0 (or a
+    wrong size), so the stat check alone would read /dev/zero until memory runs out.
+    """
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            "too_large",
+            f"more than {max_bytes:,} bytes (the input limit); "
+            "raise max_input_bytes (VEILLE_MAX_INPUT_BYTES) if this really is one article",
+        )
+    return data
 
 
 def load_bytes(

@@ -287,10 +287,7 @@ class _LazyAnalyzer:
         return self._get().analyze(article, region_hint=region_hint)
 
     def analyze_many(self, articles: Any, *, region_hint: str | None = None) -> Any:
-        inner = self._get()
-        if not hasattr(inner, "analyze_many"):
-            return [inner.analyze(a, region_hint=region_hint) for a in articles]
-        return inner.analyze_many(articles, region_hint=region_hint)
+        return self._get().analyze_many(articles, region_hint=region_hint)
 
 
 def _start_record(db_path: str, log_file: str | Path | None) -> str:
