@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from nlp.decode import DEFAULT_MAX_BYTES, check_size, decode_bytes, sniff_binary
+from nlp.decode import DEFAULT_MAX_BYTES, check_size, decode_document, sniff_binary
 from veille.errors import InputError
 from veille.records import CleanArticle, DocumentError
 
@@ -64,12 +65,14 @@ def load_bytes(
     what = sniff_binary(data)
     if what is not None:
         raise InputError("binary", f"this is {what}, not a web page or text")
-    text = decode_bytes(data, html=kind is None)
+    text, charset = decode_document(data, html=kind is None)
     if kind is None and looks_like_html(text):
-        return clean_html(text, source=source, max_bytes=max_bytes)
-    if text.startswith("\ufeff"):
-        text = text[1:]  # a byte-order mark is not part of the text
-    return clean_text(text, source=source, max_bytes=max_bytes)
+        article = clean_html(text, source=source, max_bytes=max_bytes)
+    else:
+        if text.startswith("\ufeff"):
+            text = text[1:]  # a byte-order mark is not part of the text
+        article = clean_text(text, source=source, max_bytes=max_bytes)
+    return replace(article, charset=charset)
 
 
 def iter_documents(

@@ -149,7 +149,10 @@ class Writer:
         with self.transaction() as con:
             before = con.execute("SELECT count(*) FROM pages").fetchall()[0][0]
             con.register("_new_pages", page_table)
-            con.execute("INSERT INTO pages SELECT * FROM _new_pages ON CONFLICT DO NOTHING")
+            con.execute(  # columns by name: migrations append columns in any order
+                f"INSERT INTO pages ({', '.join(page_schema.names)}) "
+                "SELECT * FROM _new_pages ON CONFLICT DO NOTHING"
+            )
             con.unregister("_new_pages")
             if article_rows:
                 con.register(
@@ -242,6 +245,16 @@ def _page_row(page: FetchedPage) -> dict[str, Any]:
         "body_size": len(page.body),
         "body_sha256": hashlib.sha256(page.body).hexdigest(),
         "clean_error": page.clean_error,
+        **_charset_columns(page),
+    }
+
+
+def _charset_columns(page: FetchedPage) -> dict[str, str | None]:
+    charset = page.article.charset if page.article is not None else None
+    return {
+        "charset_declared": charset.declared if charset else None,
+        "charset_used": charset.used if charset else None,
+        "charset_reason": charset.reason if charset else None,
     }
 
 
@@ -284,6 +297,9 @@ def _schemas() -> tuple[Any, Any]:
             ("body_size", pa.int64()),
             ("body_sha256", pa.string()),
             ("clean_error", pa.string()),
+            ("charset_declared", pa.string()),
+            ("charset_used", pa.string()),
+            ("charset_reason", pa.string()),
         ]
     )
     articles = pa.schema(
