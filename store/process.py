@@ -275,16 +275,12 @@ def process(
             if on_progress:
                 on_progress(done, len(pending))
         if stories:
-            from store.stories import update_stories
-
             with clock("stories"):
-                report.stories_changed = update_stories(con)
+                report.stories_changed = w.update_stories()
         if embedding_model:
-            from store.similar import embed_pending
-
             try:
                 with clock("embed"):
-                    report.embedded = embed_pending(con, model_id=embedding_model)
+                    report.embedded = w.embed_pending(model_id=embedding_model)
             except Exception as exc:  # embeddings are an extra: never lose the analysis for them
                 log.warning("embeddings skipped: %s", exc)
                 report.embed_skipped = f"{type(exc).__name__}: {exc}"

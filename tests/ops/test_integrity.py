@@ -194,3 +194,28 @@ def test_backup_copies_without_migrating(tmp_path: Path) -> None:
         assert applied_migrations(con) == ["0001_crawl"]
     finally:
         con.close()
+
+
+def test_nightly_has_its_own_stories_and_embeddings_stages(store: Path, foreign: Path) -> None:
+    """Stories and embeddings are stages of their own (timed, recorded), not a side effect
+    of `process(limit=0)`; a failing one is recorded and the others still run."""
+    import time
+
+    from ops.nightly import _Night
+    from veille.config import Settings
+
+    night = _Night(
+        settings=Settings(db_path=str(store / "veille.duckdb"), embedding_model="veille-fr-hybrid"),
+        deadline=time.monotonic() + 600,
+    )
+    night.stories()
+    night.retention()
+    assert night.stages["stories"]["status"] == "ok" and "seconds" in night.stages["stories"]
+    assert night.stages["retention"]["kept"] == 1  # the page is not analysed yet: kept
+    broken = _Night(settings=Settings(db_path=str(foreign)), deadline=time.monotonic() + 600)
+    broken.stories()
+    broken.embeddings()
+    assert broken.stages["stories"]["status"] == "failed"
+    assert broken.stages["embeddings"]["status"] == "failed"
+    assert [e["stage"] for e in broken.errors] == ["stories", "embeddings"]
+    assert "not a veille database" in broken.errors[0]["error"]
