@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.clean import clean_html
-from nlp.decode import decode_bytes, decode_document
-from veille.records import Charset
+from nlp.decode import decode_bytes
 
 BODY = (
     "<h1>Désert médical : une maison de santé ouvre à Aurillac</h1>"
@@ -29,14 +28,20 @@ def _page(charset: str) -> bytes:
 
 @pytest.mark.parametrize("label", ["windows-1251", "koi8-r", "iso-8859-5", "windows-1252"])
 def test_utf8_declared_single_byte_decodes_as_utf8(label: str) -> None:
+    # Through <meta charset>, then through the HTTP header.
+    assert "Désert médical" in decode_bytes(_page(label))
+    assert "généralistes" in decode_bytes(_page(label), declared=label)
+    from nlp.decode import decode_document
+    from veille.records import Charset
+
     text, charset = decode_document(_page(label))
     assert "Désert médical" in text and "« Nous avons" in text
     assert charset == Charset(declared=label, used="utf-8", reason="utf8_over_declared")
-    # The same through the HTTP header, and through the plain-text entry point.
-    assert "généralistes" in decode_bytes(_page(label), declared=label)
 
 
 def test_a_real_single_byte_page_keeps_its_declaration() -> None:
+    from nlp.decode import decode_document
+
     page = '<meta charset="windows-1251"><p>Врач приехал в деревню.</p>'.encode("cp1251")
     text, charset = decode_document(page)
     assert "Врач приехал" in text
@@ -44,6 +49,8 @@ def test_a_real_single_byte_page_keeps_its_declaration() -> None:
 
 
 def test_a_multi_byte_declaration_is_trusted() -> None:
+    from nlp.decode import decode_document
+
     page = '<meta charset="shift_jis"><p>医師</p>'.encode("shift_jis")
     text, charset = decode_document(page)
     assert "医師" in text and charset.reason == "declared"
@@ -51,6 +58,7 @@ def test_a_multi_byte_declaration_is_trusted() -> None:
 
 def test_the_decision_reaches_the_article_and_stays_relevant() -> None:
     from nlp.relevance import CANDIDATE_THRESHOLD, cheap_score
+    from veille.records import Charset
 
     article = clean_html(_page("koi8-r"), source="p.html", encoding="koi8-r")
     assert article.title.startswith("Désert médical")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from veille.errors import InputError, PipelineError
+from veille.errors import InputError
 from veille.records import CleanArticle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,6 +111,7 @@ def _blank(order: list[str]) -> spacy.language.Language:
 
 def test_analyze_pipes_checks_the_order() -> None:
     from nlp.pipeline import COMPONENTS, check_order
+    from veille.errors import PipelineError
 
     check_order(_blank(list(COMPONENTS)))  # the shipped order is consistent
     with pytest.raises(PipelineError, match="veille_figures needs doc._.relevant"):
