@@ -12,7 +12,7 @@ PACKAGES = ("veille", "crawler", "nlp", "store", "ops", "dashboard")
 # The CLI is where the stages meet: it imports every package, so it is its own node
 # above them; the rest of veille/ (records, errors, config) is below them all.
 CLI_MODULES = ("veille.cli", "veille.commands")
-_SQL_CALL = re.compile(r"\.(?:execute|executemany|sql)\(")
+_SQL_CALL = re.compile(r"\.(?:execute|executemany|sql)\(|duckdb\.connect\(")
 
 
 def _node(module: str) -> str | None:
@@ -93,7 +93,7 @@ def test_the_cycle_finder_finds_one() -> None:
 
 
 def test_sql_runs_only_in_store() -> None:
-    """Only store/ calls execute()/executemany()/sql() (other packages call its functions:
+    """Only store/ opens DuckDB and calls execute()/executemany()/sql() (others call store:
     the Writer, store.queries, store.dashboard_queries, store.shell for `veille sql`)."""
     offenders = []
     for path in _sources():
