@@ -115,9 +115,18 @@ class _SpacyVectorsEmbedder:
         # SIF weight rank / (rank + sif) damps very common words ("médecin", "commune").
         self.sif = sif
         self.rank = {key: i for i, key in enumerate(self.vectors.keys())} if sif else {}
+        self.seen: dict[str, tuple[int, float]] = {}
 
     def _lookup(self, word: str) -> tuple[int, float]:
-        """(vector row, weight) of a word, row -1 when unknown."""
+        """(vector row, weight) of a word, row -1 when unknown (memoised: find() is slow)."""
+        hit = self.seen.get(word)
+        if hit is None:
+            if len(self.seen) > 500_000:  # a long-lived reader: keep the memo bounded
+                self.seen.clear()
+            hit = self.seen[word] = self._find(word)
+        return hit
+
+    def _find(self, word: str) -> tuple[int, float]:
         for form in (word, word.lower()):
             key = self.strings[form] if form in self.strings else None
             if key is not None:

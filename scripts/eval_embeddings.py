@@ -124,8 +124,14 @@ def main() -> None:
     items, judgments = load_judged()
     print(f"judged set: {len(items)} articles, {len(judgments)} queries; old set: {len(texts)}")
     print(f"{'model':48} {'nDCG@5':>7} {'P@5':>6} {'texts/s':>8} {'old nn-type':>11}")
+    from veille.errors import ModelMissingError
+
     for model_id in sys.argv[1:] or CANDIDATES:
-        judged = judged_scores(model_id)
+        try:
+            judged = judged_scores(model_id)
+        except ModelMissingError as exc:
+            print(f"{model_id:48} skipped: {exc}")
+            continue
         old = nn_accuracy(model_id, texts, types)
         print(
             f"{model_id:48} {judged['ndcg@5']:7.3f} {judged['p@5']:6.3f} "
