@@ -45,9 +45,11 @@ def test_similar_initiatives_are_elsewhere(initiatives_page, embedded_db):
     at = initiatives_page
     assert not at.exception, [e.value for e in at.exception]
     with duckdb.connect(str(embedded_db), read_only=True) as con:
-        gueret = con.execute("SELECT initiative_id FROM v_initiatives "
-                             "WHERE commune_insee = '23096' "
-                             "ORDER BY published LIMIT 1").fetchone()[0]
+        gueret = con.execute(
+            "SELECT initiative_id FROM v_initiatives "
+            "WHERE commune_insee = '23096' "
+            "ORDER BY published LIMIT 1"
+        ).fetchone()[0]
     # The Guéret health centre as reference: the answers must come from other communes.
     at.selectbox(key="init_pick").set_value(gueret).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -65,7 +67,8 @@ def test_similar_initiatives_are_elsewhere(initiatives_page, embedded_db):
 def test_free_text_search_finds_the_salaried_centre(initiatives_page):
     at = initiatives_page
     at.text_input(key="free_query").input(
-        "centre de santé avec médecins salariés par le département").run()
+        "centre de santé avec médecins salariés par le département"
+    ).run()
     assert not at.exception, [e.value for e in at.exception]
     tables = _similarity_tables(at)
     assert len(tables) == 2  # similar-elsewhere of the default pick, then the free-text answers
