@@ -46,6 +46,7 @@ class StorePipeline:
         self.context = ctx
         self.writer = self._stack.enter_context(Writer.open(ctx.db_path))
         self.writer.upsert_sources(ctx.sources.values())
+        self.writer.mark_interrupted(kind="crawl")  # we hold the crawl lock: those were killed
         ctx.run_id = self.writer.start_run(kind="crawl", sources=list(ctx.sources))
         # All sources' URLs: pages are keyed by URL alone, so an article two outlets
         # list (shared domains such as actu.fr) is stored once and never refetched.
@@ -92,7 +93,7 @@ class StorePipeline:
             return
         try:
             ctx.close_reason = reason
-            failed = any(s.failed for s in ctx.stats.values())
+            failed = any(s.failed or s.problem for s in ctx.stats.values())
             ctx.status = "ok" if reason == "finished" and not failed else "partial"
             self.writer.finish_run(ctx.run_id, status=ctx.status, summary=summary_dict(ctx))
         except Exception as exc:
@@ -129,5 +130,7 @@ def summary_dict(ctx: CrawlContext) -> dict[str, Any]:
         for reason, n in s["failed"].items():
             failed[reason] = failed.get(reason, 0) + n
     totals["failed"] = dict(sorted(failed.items()))
+    problems = sorted(sid for sid, s in per_source.items() if s.get("problem"))
     return {"sources": per_source, "totals": totals, "max_pages": ctx.max_pages,
+            "problems": len(problems), "problem_sources": problems,
             "close_reason": ctx.close_reason or "finished"}

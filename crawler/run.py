@@ -35,13 +35,16 @@ class CrawlSummary:
         from rich.table import Table
 
         table = Table("source", "discovered", "skipped", "gone", "fetched", "new", "cleaned",
-                      "over limit", "failed (by reason)",
+                      "over limit", "failed (by reason)", "problem (what to fix)",
                       title=f"crawl {self.run_id}: {self.status}")
         rows = [*self.data["sources"].items(), ("TOTAL", self.data["totals"])]
         for sid, s in rows:
             failed = ", ".join(f"{r} {n}" for r, n in s["failed"].items()) or "-"
             keys = ("discovered", "skipped", "gone", "fetched", "new", "cleaned", "over_limit")
-            table.add_row(sid, *(str(s[k]) for k in keys), failed)
+            problem = s.get("problem") or ("-" if sid != "TOTAL" else
+                                           f"{self.data.get('problems', 0)} source(s)")
+            table.add_row(sid, *(str(s[k]) for k in keys), failed,
+                          f"PROBLEM {problem}" if s.get("problem") else problem)
         return table
 
 

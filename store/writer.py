@@ -35,7 +35,7 @@ from veille.records import FetchedPage, FetchFailure
 if TYPE_CHECKING:
     import duckdb
 
-RUN_STATUSES = ("running", "ok", "partial", "failed")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 BODY_CODEC = "gzip"  # stdlib, readable from any language; zstd would need a non-pinned backport
 
 
@@ -79,6 +79,16 @@ class Writer:
             [run_id, kind, started, [str(s) for s in sources]],
         )
         return run_id
+
+    def mark_interrupted(self, *, kind: str) -> int:
+        """Runs of `kind` left 'running' by a killed process become 'interrupted'. Call it
+        while holding that kind's lock: no live run of that kind can exist then."""
+        rows = self.con.execute(
+            "UPDATE crawl_runs SET status = 'interrupted' WHERE kind = ? AND status = 'running' "
+            "RETURNING run_id",
+            [kind],
+        ).fetchall()
+        return len(rows)
 
     def finish_run(
         self, run_id: str, *, status: str, summary: Mapping[str, Any] | None = None
