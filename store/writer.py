@@ -272,6 +272,7 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
         "text": art.text,
         "body_start": art.body_start,
         "text_sha1": sha1(art.text),
+        "paywalled": art.paywalled,
     }
 
 
@@ -311,6 +312,7 @@ def _schemas() -> tuple[Any, Any]:
             ("text", pa.string()),
             ("body_start", pa.int32()),
             ("text_sha1", pa.string()),
+            ("paywalled", pa.bool_()),
         ]
     )
     return pages, articles

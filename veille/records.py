@@ -35,6 +35,7 @@ class CleanArticle:
     url: str | None = None
     lang: str | None = None  # ISO 639-1 code, e.g. "fr", "en"
     body_start: int = 0  # offset in `text` where the body begins after the headline
+    paywalled: bool = False  # a subscribers-only teaser (nlp.paywall): never the full article
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,11 @@ newest = health["last_run_at"].max()
 
 
 def _state(row) -> str:
+    problem = getattr(row, "problem_last_run", None)
+    if isinstance(problem, str) and problem:
+        return "⛔ problème"  # found nothing usable: see "Problème (que corriger)"
+    if row.last_run_status == "interrupted":
+        return "⚠️ interrompue"
     if row.last_success_at is None or row.last_success_at != row.last_success_at:
         return "⛔ jamais réussie"
     if newest == newest and newest - row.last_success_at > STALE:
@@ -48,6 +53,9 @@ shown = health.assign(
     ),
     avg_pages_per_run=health["avg_pages_per_run"].map(ui.fmt_dec),
     failures_by_reason=health["failures_by_reason"].fillna(""),
+    problem_last_run=(
+        health["problem_last_run"].fillna("") if "problem_last_run" in health else ""
+    ),
 )[
     [
         "etat",
@@ -61,6 +69,7 @@ shown = health.assign(
         "failures_by_reason",
         "n_articles",
         "n_relevant",
+        "problem_last_run",
     ]
 ].rename(
     columns={
@@ -75,6 +84,7 @@ shown = health.assign(
         "failures_by_reason": "Erreurs par motif",
         "n_articles": "Articles",
         "n_relevant": "Articles pertinents",
+        "problem_last_run": "Problème (que corriger)",
     }
 )
 ui.table(shown, key="src_health", filename="sante_des_sources.csv")
