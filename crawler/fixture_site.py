@@ -48,6 +48,7 @@ class Hit:
     started: float
     ended: float = 0.0
     status: int = 0
+    role: str = "main"  # which server answered: "main", "robots5xx" or "tdm"
 
 
 @dataclass
@@ -175,7 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         hit = Hit(path=self.path, user_agent=self.headers.get("User-Agent", ""),
-                  started=time.monotonic())
+                  started=time.monotonic(), role=self.server.role)  # type: ignore[attr-defined]
         with self.st.lock:
             self.st.hits.append(hit)
         try:

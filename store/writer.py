@@ -132,11 +132,18 @@ class Writer:
 
     def known_urls(self, source_id: str | None = None) -> set[str]:
         """Canonical URLs already stored (for one source, or all when None)."""
+        # discovered_url: a page stored under its rel=canonical is also known by the URL
+        # that led to it (e.g. an old host's), so the next run does not fetch it again.
         if source_id is None:
-            rows = self.con.execute("SELECT url FROM pages").fetchall()
+            rows = self.con.execute(
+                "SELECT url FROM pages UNION SELECT discovered_url FROM pages "
+                "WHERE discovered_url IS NOT NULL"
+            ).fetchall()
         else:
             rows = self.con.execute(
-                "SELECT url FROM pages WHERE source_id = ?", [source_id]
+                "SELECT url FROM pages WHERE source_id = ? UNION SELECT discovered_url "
+                "FROM pages WHERE source_id = ? AND discovered_url IS NOT NULL",
+                [source_id, source_id],
             ).fetchall()
         return {r[0] for r in rows}
 
@@ -159,7 +166,10 @@ class Writer:
         with self.transaction() as con:
             before = con.execute("SELECT count(*) FROM pages").fetchall()[0][0]
             con.register("_new_pages", page_table)
-            con.execute("INSERT INTO pages SELECT * FROM _new_pages ON CONFLICT DO NOTHING")
+            con.execute(
+                f"INSERT INTO pages ({', '.join(page_schema.names)}) "
+                "SELECT * FROM _new_pages ON CONFLICT DO NOTHING"
+            )
             con.unregister("_new_pages")
             if article_rows:
                 con.register(
@@ -252,6 +262,7 @@ def _page_row(page: FetchedPage) -> dict[str, Any]:
         "body_size": len(page.body),
         "body_sha256": hashlib.sha256(page.body).hexdigest(),
         "clean_error": page.clean_error,
+        "discovered_url": page.discovered_url,
     }
 
 
@@ -295,6 +306,7 @@ def _schemas() -> tuple[Any, Any]:
             ("body_size", pa.int64()),
             ("body_sha256", pa.string()),
             ("clean_error", pa.string()),
+            ("discovered_url", pa.string()),
         ]
     )
     articles = pa.schema(

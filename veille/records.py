@@ -124,6 +124,9 @@ class FetchedPage:
     headers: dict[str, str] = field(default_factory=dict)  # the ones that matter
     article: CleanArticle | None = None  # cleaned on the way, None if cleaning failed
     clean_error: str | None = None
+    # The URL the crawl discovered, when the page is stored under its rel=canonical
+    # instead (an old host's URL): known to the next runs, so never fetched again.
+    discovered_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,8 @@ class PressSpider(scrapy.Spider):
             url=key, final_url=response.url, source_id=source.id, run_id=self.context.run_id,
             status=response.status, fetched_at=_now(), content_type=ctype, body=response.body,
             headers={k: v for k in _KEPT_HEADERS if (v := _header(response, k))},
-            article=article, clean_error=clean_error)
+            article=article, clean_error=clean_error,
+            discovered_url=canon if key != canon else None)
 
     def _dedup_key(self, response: Response, source: Source, canon: str) -> str | None:
         """The page's dedup key: its <link rel=canonical> when that points inside the

@@ -2,6 +2,8 @@
 
 ALTER TABLE articles ADD COLUMN paywalled BOOLEAN DEFAULT false;
 COMMENT ON COLUMN articles.paywalled IS 'True when the page is a subscribers-only teaser (JSON-LD isAccessibleForFree false, or a "réservé aux abonnés" marker with a short body; nlp/paywall.py): the text is analysed but is not the full article.';
+ALTER TABLE pages ADD COLUMN discovered_url VARCHAR;
+COMMENT ON COLUMN pages.discovered_url IS 'The URL the crawl discovered when the page is stored under its <link rel="canonical"> instead (e.g. an old host that redirects); NULL when they are the same. Known to later runs, so never fetched again.';
 COMMENT ON COLUMN crawl_runs.status IS '"running", "ok", "partial" (some sources or pages failed, or a source found nothing usable), "failed" or "interrupted" (killed; marked at the next start of the same kind).';
 
 -- v_source_health gains the latest run's per-source problem (crawl summary "problem").
