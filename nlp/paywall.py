@@ -20,7 +20,7 @@ from dataclasses import dataclass
 SHORT_BODY = 1500  # characters of cleaned body under which a marked page is a teaser
 
 _JSONLD_FALSE = re.compile(
-    r"""["']isAccessibleForFree["']\s*:\s*(false|["']false["']|["']no["']|0)\b""", re.I
+    r"""["']isAccessibleForFree["']\s*:\s*(false\b|["']false["']|["']no["']|0\b)""", re.I
 )
 _CONTENT_TIER = re.compile(
     r"""<meta[^>]+(property|name)=["']article:content_tier["'][^>]*content=["'](locked|"""
