@@ -62,7 +62,7 @@ def source_problem(*, discovered: int, failed: Counter[str] | dict[str, int],
     """A source that finds nothing, or only links it may not follow, is broken: say
     what to fix. None when discovery worked."""
     hosts = ", ".join(sorted(offsite_hosts)) or "another host"
-    if tdm:
+    if tdm and failed.get("tdm_reserved"):  # recorded but not a problem under the exception
         return (f"tdm_reserved: the outlet reserves text-and-data mining ({tdm}); nothing is "
                 "fetched unless tdm_research_exception is set (docs/sources.md)")
     if failed.get("robots_unavailable"):

@@ -227,6 +227,10 @@ def test_source_problems_say_what_to_fix():
                         offsite_hosts=Counter({"france3-regions.franceinfo.fr": 3}))
     assert moved.problem.startswith("all_offsite") and "franceinfo" in moved.problem
     assert SourceStats(discovered=3, new=3).problem is None
+    reserved = SourceStats(failed=Counter(tdm_reserved=1), tdm_reserved="header")
+    assert reserved.problem.startswith("tdm_reserved")
+    exempt = SourceStats(discovered=2, new=2, tdm_reserved="header")  # research exception
+    assert exempt.problem is None
     robots = SourceStats(failed=Counter(robots_unavailable=1))
     assert robots.problem.startswith("robots_unavailable")
 

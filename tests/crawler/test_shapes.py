@@ -119,3 +119,18 @@ def test_moved_outlet_and_sources_check(shaped_site, tmp_path):
     assert rows["sitemap_index.xml"]["kind"] == "index"
     assert rows["sitemap_index.xml"]["links"] == 1  # the 2019 archive is left out
     assert rows["sante/"]["links"] == 10 and rows["sante/"]["next_page"].endswith("?page=2")
+
+
+def test_research_exception_fetches_but_still_records_the_reservation(shaped_site, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("VEILLE_TDM_RESEARCH_EXCEPTION", "true")
+    tdm = fixture_site.hosts()["tdm"]
+    path = tmp_path / "s.toml"
+    path.write_text('[[source]]\nid = "tdm-reserve"\nname = "t"\nregion = "24"\n'
+                    f'departements = ["18"]\nstart_urls = ["{tdm}/rss.xml"]\n'
+                    'allowed_domains = ["127.0.0.1"]\nallow_private = true\n', encoding="utf-8")
+    _, summary = crawl(path, tmp_path / "v.duckdb")
+    source = summary["sources"]["tdm-reserve"]
+    assert source["tdm_reserved"] and source["problem"] is None
+    assert source["new"] == 3  # the feed's three good articles (its faults are the usual ones)
+    assert "tdm_reserved" not in source["failed"]
