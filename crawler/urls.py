@@ -66,7 +66,7 @@ def article_score(url: str, *, text: str | None = None, in_article: bool = False
         return -10  # a town/section page, or a date archive such as /2024/03/12/
     score = 0
     if _DATE_PATH.search(path):
-        score += 2
+        score += 3  # the strongest sign: even "Lire la suite" on a dated URL is an article
     body = "/".join(s for s in segments if not _PLACE_PAGE.match(s))
     if _ID.search(body):
         score += 2

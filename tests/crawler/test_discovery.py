@@ -158,7 +158,7 @@ def test_listing_links_use_the_pattern_and_find_the_next_page():
     mine = lambda h: h == "www.x.fr"  # noqa: E731
     found = listing_links(page, "https://www.x.fr/sante/", allows_host=mine)
     assert found.articles == ["https://www.x.fr/2024/11/05/k7q2-ehpad"]
-    assert dict(found.offsite) == {"old.example.fr": 1}  # "Vieux" reads like no headline
+    assert dict(found.offsite) == {"old.example.fr": 2}  # dated links on the old host
     assert found.next_page == "https://www.x.fr/sante/?page=2"
     only_ids = listing_links(page, "https://www.x.fr/sante/", allows_host=mine,
                              pattern=lambda u: "/nevers" in u)
@@ -251,3 +251,9 @@ def test_interrupted_runs_are_marked_at_the_next_start(tmp_path):
     finally:
         con.close()
     assert status == {killed: "interrupted", other: "running"}
+
+
+def test_a_dated_url_is_an_article_whatever_its_anchor_says():
+    assert looks_like_article("https://x.fr/2024/11/05/medecin", text="Lire", in_article=False)
+    assert looks_like_article("https://x.fr/actu/20241105/a1b2", text="", in_article=False)
+    assert not looks_like_article("https://x.fr/2024/11/05/", text="5 novembre")
