@@ -79,10 +79,12 @@ def list_sources(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "name", "region", "départements", "start URLs", "verified")
+    table = Table("id", "name", "region", "départements", "start URLs", "article pattern",
+                  "evidence", "verified")
     for s in items:
         table.add_row(s.id, s.name, f"{s.region} {REGIONS.get(s.region, '')}",
                       " ".join(s.departements), "\n".join(s.start_urls),
+                      s.article_pattern or "-", s.evidence or "-",
                       "yes" if s.verified else "no")
     Console().print(table)
 
