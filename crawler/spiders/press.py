@@ -1,18 +1,24 @@
 """The base spider: one run over every source of the registry.
 
-Discovery: each start URL is fetched and sniffed by its content, not its name:
-- a sitemap index -> its sitemaps are fetched the same way (gzipped or not);
+Discovery (documents read by crawler.listing): each start URL is fetched and sniffed
+by its content, not its name (a BOM, comments or processing instructions may come
+first):
+- a sitemap index -> its recent sitemaps are fetched the same way (gzipped or not);
 - a sitemap (plain or Google News) or an RSS/Atom feed -> every entry is an article
-  candidate;
-- an HTML page -> a listing page: links inside the source's domains that look like
-  articles (crawler.urls.looks_like_article) are candidates.
+  candidate (those matching the source's `article_pattern`, when it has one);
+- an HTML page -> a listing page: links inside the source's domains that match
+  `article_pattern`, or without one look like articles (crawler.urls.looks_like_article),
+  are candidates; its next page is followed up to the source's `max_listing_pages`.
 
 Candidates are canonicalised (crawler.urls.canonical_url); those already stored for
 the source, or already requested in this run, are skipped before any fetch. The
 others are fetched (up to `max_pages` per run) and cleaned on the way (nlp.clean),
-and yielded as `FetchedPage`; anything that goes wrong is yielded as a
-`FetchFailure` with a stable reason code. Per-outlet parsers, if one day needed,
-subclass this spider and override `article_links` for their listing pages.
+and yielded as `FetchedPage`, keyed by the page's rel=canonical when it points inside
+the source's domains (a second URL of a stored article is dropped); anything that
+goes wrong is yielded as a `FetchFailure` with a stable reason code. Entries outside
+the source's domains are counted per host, so a moved outlet shows up as a problem
+(crawler.items.source_problem). Per-outlet parsers, if one day needed, subclass this
+spider and override `article_links` for their listing pages.
 """
 
 from __future__ import annotations
@@ -199,8 +205,10 @@ class PressSpider(scrapy.Spider):
         href = rel_canonical(response.body)
         if href:
             linked = canonical_url(response.urljoin(href))
-            if linked.startswith(("http://", "https://")) and \
-                    source.allows_host(urlsplit(linked).hostname):
+            parts = urlsplit(linked)
+            # Some CMSs point every page's canonical at the home page: never follow that.
+            if parts.scheme in ("http", "https") and parts.path not in ("", "/") and \
+                    source.allows_host(parts.hostname):
                 key = linked
         if key in self.context.stored or (key != canon and key in self.context.known.get(
                 source.id, ())):
