@@ -79,13 +79,12 @@ def list_sources(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "name", "region", "départements", "start URLs", "article pattern",
-                  "evidence", "verified")
+    # evidence and article_pattern are in --format json (too wide for a terminal table)
+    table = Table("id", "name", "region", "départements", "start URLs", "pattern", "verified")
     for s in items:
         table.add_row(s.id, s.name, f"{s.region} {REGIONS.get(s.region, '')}",
                       " ".join(s.departements), "\n".join(s.start_urls),
-                      s.article_pattern or "-", s.evidence or "-",
-                      "yes" if s.verified else "no")
+                      "yes" if s.article_pattern else "-", "yes" if s.verified else "no")
     Console().print(table)
 
 
