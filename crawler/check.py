@@ -79,7 +79,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def check_sources(sources: list[Source], *, user_agent: str, delay: float = 2.0,
-                  timeout: float = 20.0, max_bytes: int = 5_000_000) -> list[UrlCheck]:
+                  timeout: float = 20.0, max_bytes: int = 5_000_000,
+                  research_exception: bool = False) -> list[UrlCheck]:
+    """Check every start URL. `research_exception` (settings.tdm_research_exception):
+    a TDM reservation is then reported in the detail, not a failure, as in the crawl."""
     opener = urllib.request.build_opener(_NoRedirect)
     last_hit: dict[str, float] = {}
     robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -88,13 +91,14 @@ def check_sources(sources: list[Source], *, user_agent: str, delay: float = 2.0,
         for url in source.start_urls:
             out.append(_check(url, source, opener=opener, user_agent=user_agent, delay=delay,
                               timeout=timeout, max_bytes=max_bytes, last_hit=last_hit,
-                              robots=robots))
+                              robots=robots, research_exception=research_exception))
     return out
 
 
 def _check(url: str, source: Source, **kw) -> UrlCheck:  # noqa: ANN003
+    notes: list[str] = []
     try:
-        body, final = _fetch(url, source, **kw)
+        body, final = _fetch(url, source, notes=notes, **kw)
     except _Refused as exc:
         return UrlCheck(source.id, url, False, "error", 0, str(exc), fix=exc.fix)
     except urllib.error.HTTPError as exc:
@@ -145,6 +149,7 @@ def _check(url: str, source: Source, **kw) -> UrlCheck:  # noqa: ANN003
         detail = "no article link found"
         fix = ("article_pattern matches none of the links: fix the pattern" if pattern else
                "layout changed? prefer the outlet's news sitemap, or set article_pattern")
+    detail += "".join(f"; {n}" for n in notes)
     return UrlCheck(source.id, url, ok, kind, len(links), detail, offsite=refused, fix=fix,
                     next_page=next_page)
 
@@ -156,7 +161,8 @@ class _Refused(Exception):
 
 
 def _fetch(url: str, source: Source, *, opener, user_agent: str, delay: float, timeout: float,  # noqa: ANN001
-           max_bytes: int, last_hit: dict[str, float], robots: dict) -> tuple[bytes, str]:
+           max_bytes: int, last_hit: dict[str, float], robots: dict, notes: list[str],
+           research_exception: bool) -> tuple[bytes, str]:
     for _ in range(6):  # at most 5 redirects
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -178,9 +184,7 @@ def _fetch(url: str, source: Source, *, opener, user_agent: str, delay: float, t
                            fix="robots.txt forbids this URL: use another discovery URL")
         reserved = _tdm_reserved(url, user_agent, robots, opener, timeout)
         if reserved:
-            raise _Refused(f"the outlet reserves text-and-data mining ({reserved})",
-                           fix="honoured by default; only an organisation that may invoke "
-                               "the research exception sets tdm_research_exception")
+            _reservation(reserved, notes, research_exception)
         wait = last_hit.get(host, 0.0) + delay - time.monotonic()
         if wait > 0:
             time.sleep(wait)
@@ -189,9 +193,7 @@ def _fetch(url: str, source: Source, *, opener, user_agent: str, delay: float, t
         try:
             with opener.open(req, timeout=timeout) as resp:
                 if header_reserves((resp.headers.get("tdm-reservation") or "").encode()):
-                    raise _Refused("the outlet reserves text-and-data mining (header "
-                                   "tdm-reservation: 1)", fix="honoured by default; see "
-                                   "tdm_research_exception in docs/sources.md")
+                    _reservation("header tdm-reservation: 1", notes, research_exception)
                 return resp.read(max_bytes + 1)[:max_bytes], resp.geturl()
         except urllib.error.HTTPError as exc:
             if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
@@ -199,6 +201,14 @@ def _fetch(url: str, source: Source, *, opener, user_agent: str, delay: float, t
                 continue
             raise
     raise _Refused("too many redirects")
+
+
+def _reservation(how: str, notes: list[str], research_exception: bool) -> None:
+    if not research_exception:
+        raise _Refused(f"the outlet reserves text-and-data mining ({how})",
+                       fix="honoured by default; only an organisation that may invoke the "
+                           "research exception sets tdm_research_exception (docs/sources.md)")
+    notes.append(f"TDM reserved ({how}), crawled under the research exception")
 
 
 def _robots_allow(url: str, user_agent: str, cache: dict, opener, timeout: float) -> bool | None:  # noqa: ANN001,E501

@@ -228,6 +228,12 @@ class PressSpider(scrapy.Spider):
             self.context.stats_for(source.id).fetched += 1
         redirects = request.meta.get("redirect_urls") or [request.url]
         url = request.meta.get("canonical") or redirects[0]
+        if reason == "offsite" and (request.meta.get("kind") == "discovery"
+                                    or request.meta.get("redirect_urls")):
+            # Redirected to a host outside the source's domains: the outlet moved there.
+            # (Offsite entries listed as such were counted when discovered.)
+            host = urlsplit(request.url).hostname or "?"
+            self.context.stats_for(source.id).offsite_hosts[host] += 1
         yield self._failure(url, source, reason, detail)
 
     def _failure(self, url: str, source: Source, reason: str, detail: str) -> FetchFailure:

@@ -99,6 +99,14 @@ def test_moved_outlet_and_sources_check(shaped_site, tmp_path):
     assert morvan["problem"].startswith("all_offsite") and "localhost" in morvan["problem"]
     assert summary["status"] == "partial"
 
+    # A registry that names only the old host: the start URL redirects to the new one.
+    old = _sources(tmp_path / "old.toml", base, morvan_domains=("localhost",),
+                   morvan_urls=[f"http://localhost:{base.rsplit(':', 1)[1]}/morvan/flux.xml"])
+    _, summary = crawl(old, tmp_path / "old.duckdb", "--source", "courrier-du-morvan")
+    morvan = summary["sources"]["courrier-du-morvan"]
+    assert morvan["failed"] == {"offsite": 1} and morvan["offsite_hosts"] == {"127.0.0.1": 1}
+    assert morvan["problem"].startswith("all_offsite") and "127.0.0.1" in morvan["problem"]
+
     proc = run_veille("sources", "check", "--sources", str(sources), "--delay", "0",
                       "--format", "json", timeout=60)
     assert proc.returncode == 1, proc.stderr
@@ -134,3 +142,8 @@ def test_research_exception_fetches_but_still_records_the_reservation(shaped_sit
     assert source["tdm_reserved"] and source["problem"] is None
     assert source["new"] == 3  # the feed's three good articles (its faults are the usual ones)
     assert "tdm_reserved" not in source["failed"]
+    proc = run_veille("sources", "check", "--sources", str(path), "--delay", "0",
+                      "--format", "json", timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert row["ok"] and "crawled under the research exception" in row["detail"]

@@ -112,7 +112,8 @@ def check(
     results = check_sources(load_sources(sources, only=source or None),
                             user_agent=user_agent_string(settings),
                             delay=settings.download_delay if delay is None else delay,
-                            max_bytes=settings.max_page_bytes)
+                            max_bytes=settings.max_page_bytes,
+                            research_exception=settings.tdm_research_exception)
     summary = verdicts(results)
     if format == "json":
         problems = {v.source_id: v.problem for v in summary}
