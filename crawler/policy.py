@@ -5,7 +5,8 @@ reservations (W3C TDMRep).
   a robots.txt that answers 5xx (or 429) means "disallow all" for this run. Requests
   to that host are refused with reason `robots_unavailable`.
 - `TdmMiddleware`: reads `/.well-known/tdmrep.json` once per host (before the first
-  page) and the `tdm-reservation` response header on every page. A reservation is
+  page), the `tdm-reservation` response header on every response (then for the whole
+  host) and `<meta name="tdm-reservation" content="1">` in HTML pages (that page). A reservation is
   recorded in the source's run summary and, unless the operator invokes the research
   exception (`tdm_research_exception = true` in the settings, see docs/sources.md),
   the host's pages are refused with reason `tdm_reserved`.
@@ -17,6 +18,7 @@ import asyncio
 import fnmatch
 import json
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -78,6 +80,17 @@ def header_reserves(value: bytes | None) -> bool:
     return value is not None and value.strip() == b"1"
 
 
+_META_TDM = re.compile(
+    rb"""<meta\s[^>]*name\s*=\s*["']?tdm-reservation["']?[^>]*content\s*=\s*["']?1\b"""
+    rb"""|<meta\s[^>]*content\s*=\s*["']?1["']?[^>]*name\s*=\s*["']?tdm-reservation\b""",
+    re.I)
+
+
+def html_reserves(body: bytes) -> bool:
+    """<meta name="tdm-reservation" content="1"> in the page's head (first 64 KB)."""
+    return _META_TDM.search(body[:65536]) is not None
+
+
 def parse_tdmrep(body: bytes) -> list[dict[str, Any]]:
     try:
         data = json.loads(body[:_MAX_TDMREP_BYTES].decode("utf-8", "replace"))
@@ -114,10 +127,13 @@ class TdmMiddleware:
                          spider: Any = None) -> Response:
         if request.meta.get("tdm_probe") or request.meta.get("dont_obey_robotstxt"):
             return response
+        netloc = urlparse_cached(request).netloc
         if header_reserves(response.headers.get(b"tdm-reservation")):
-            netloc = urlparse_cached(request).netloc
             self.by_header.setdefault(netloc, "header tdm-reservation: 1")
             self._reserved(request, self.by_header[netloc])
+        elif b"html" in (response.headers.get(b"Content-Type") or b"").lower() and \
+                html_reserves(response.body):
+            self._reserved(request, "HTML meta tdm-reservation = 1")  # this page only
         return response
 
     def _reserved(self, request: Request, how: str) -> None:

@@ -203,6 +203,12 @@ def test_tdm_rules_and_header():
     assert tdm_reservation(parse_tdmrep(b'[{"location": "/", "tdm-reservation": 1}]'), "/a")
     assert parse_tdmrep(b"not json") == [] and parse_tdmrep(b'{"a": 1}') == []
     assert header_reserves(b"1") and not header_reserves(b"0") and not header_reserves(None)
+    from crawler.policy import html_reserves
+
+    assert html_reserves(b'<head><meta name="tdm-reservation" content="1"></head>')
+    assert html_reserves(b"<head><meta content='1' name='tdm-reservation'></head>")
+    assert not html_reserves(b'<head><meta name="tdm-reservation" content="0"></head>')
+    assert not html_reserves(b'<head><meta name="description" content="1"></head>')
 
 
 def test_tdm_setting_reaches_scrapy_and_robots_middleware_is_strict():
