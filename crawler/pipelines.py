@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from crawler.items import PERMANENT_REASONS, CrawlContext
-from veille.records import FetchedPage, FetchFailure
+from veille.records import FetchedPage, FetchFailure, UrlAlias
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ class StorePipeline:
         self.flush_every = flush_every
         self.pages: list[FetchedPage] = []
         self.failures: list[FetchFailure] = []
+        self.aliases: list[UrlAlias] = []
         self._stack = ExitStack()
         self.writer: Any = None
         self.context: CrawlContext | None = None
@@ -61,6 +62,8 @@ class StorePipeline:
             self.pages.append(item)
         elif isinstance(item, FetchFailure):
             self.failures.append(item)
+        elif isinstance(item, UrlAlias):
+            self.aliases.append(item)
         if len(self.pages) + len(self.failures) >= self.flush_every:
             self.flush()
         return item
@@ -68,8 +71,8 @@ class StorePipeline:
     def flush(self) -> None:
         ctx = self.context
         assert ctx is not None and self.writer is not None
-        pages, failures = self.pages, self.failures
-        self.pages, self.failures = [], []
+        pages, failures, aliases = self.pages, self.failures, self.aliases
+        self.pages, self.failures, self.aliases = [], [], []
         by_source: dict[str, list[FetchedPage]] = {}
         for page in pages:
             by_source.setdefault(page.source_id, []).append(page)
@@ -77,6 +80,8 @@ class StorePipeline:
             ctx.stats_for(sid).new += self.writer.save_pages(batch)
         if failures:
             self.writer.save_failures(failures)
+        if aliases:  # after the pages they point to
+            self.writer.save_aliases(aliases)
 
     def close_spider(self, spider: Any = None) -> None:
         try:

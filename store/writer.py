@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.ids import article_id, parse_published, parse_timestamp, sha1, utcnow
-from veille.records import FetchedPage, FetchFailure
+from veille.records import FetchedPage, FetchFailure, UrlAlias
 
 if TYPE_CHECKING:
     import duckdb
@@ -132,20 +132,35 @@ class Writer:
 
     def known_urls(self, source_id: str | None = None) -> set[str]:
         """Canonical URLs already stored (for one source, or all when None)."""
-        # discovered_url: a page stored under its rel=canonical is also known by the URL
-        # that led to it (e.g. an old host's), so the next run does not fetch it again.
+        # url_aliases: URLs whose page is stored under its rel=canonical (an old host's
+        # URL...) are known too, so the next run does not fetch them again.
         if source_id is None:
             rows = self.con.execute(
-                "SELECT url FROM pages UNION SELECT discovered_url FROM pages "
-                "WHERE discovered_url IS NOT NULL"
+                "SELECT url FROM pages UNION SELECT url FROM url_aliases"
             ).fetchall()
         else:
             rows = self.con.execute(
-                "SELECT url FROM pages WHERE source_id = ? UNION SELECT discovered_url "
-                "FROM pages WHERE source_id = ? AND discovered_url IS NOT NULL",
+                "SELECT url FROM pages WHERE source_id = ? "
+                "UNION SELECT url FROM url_aliases WHERE source_id = ?",
                 [source_id, source_id],
             ).fetchall()
         return {r[0] for r in rows}
+
+    def save_aliases(self, aliases: Iterable[UrlAlias]) -> int:
+        """Record discovered URLs whose page is stored under another key (first one kept)."""
+        rows = {a.url: a for a in aliases if a.url != a.canonical}
+        if not rows:
+            return 0
+        with self.transaction() as con:
+            con.executemany(
+                "INSERT INTO url_aliases (url, canonical, source_id, run_id, seen_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    [a.url, a.canonical, a.source_id, a.run_id, parse_timestamp(a.at)]
+                    for a in rows.values()
+                ],
+            )
+        return len(rows)
 
     def save_pages(self, pages: Iterable[FetchedPage]) -> int:
         """Store pages (and their cleaned articles); already stored URLs are left untouched.
@@ -345,7 +360,6 @@ def _page_row(page: FetchedPage) -> dict[str, Any]:
         "body_size": len(page.body),
         "body_sha256": hashlib.sha256(page.body).hexdigest(),
         "clean_error": page.clean_error,
-        "discovered_url": page.discovered_url,
         **_charset_columns(page),
     }
 
@@ -399,7 +413,6 @@ def _schemas() -> tuple[Any, Any]:
             ("body_size", pa.int64()),
             ("body_sha256", pa.string()),
             ("clean_error", pa.string()),
-            ("discovered_url", pa.string()),
             ("charset_declared", pa.string()),
             ("charset_used", pa.string()),
             ("charset_reason", pa.string()),

@@ -141,9 +141,6 @@ class FetchedPage:
     headers: dict[str, str] = field(default_factory=dict)  # the ones that matter
     article: CleanArticle | None = None  # cleaned on the way, None if cleaning failed
     clean_error: str | None = None
-    # The URL the crawl discovered, when the page is stored under its rel=canonical
-    # instead (an old host's URL): known to the next runs, so never fetched again.
-    discovered_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +152,19 @@ class FetchFailure:
     run_id: str
     reason: str
     detail: str
+    at: str
+
+
+@dataclass(frozen=True)
+class UrlAlias:
+    """A discovered URL whose page is stored under another key: its <link rel=canonical>
+    (an old host's URL that redirects, a tracking variant...). Known to later runs, so
+    never fetched again; not a failure."""
+
+    url: str  # canonical form of the discovered URL
+    canonical: str  # the stored page's key (pages.url)
+    source_id: str
+    run_id: str
     at: str
 
 

@@ -42,7 +42,7 @@ from crawler.sources import Source
 from crawler.urls import canonical_url
 from nlp.clean import clean_html  # imported up front: the first article must not wait for it
 from veille.errors import InputError
-from veille.records import FetchedPage, FetchFailure
+from veille.records import FetchedPage, FetchFailure, UrlAlias
 
 _KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date",
                  "cache-control", "x-robots-tag")
@@ -173,8 +173,11 @@ class PressSpider(scrapy.Spider):
         if not _is_html(ctype, response.body):
             yield self._failure(canon, source, "not_html", f"Content-Type {ctype or 'missing'}")
             return
-        key = self._dedup_key(response, source, canon)
-        if key is None:  # another URL of an article already stored (rel=canonical)
+        key, duplicate = self._dedup_key(response, source, canon)
+        if key != canon:  # remembered, so later runs do not fetch this URL again
+            yield UrlAlias(url=canon, canonical=key, source_id=source.id,
+                           run_id=self.context.run_id, at=_now())
+        if duplicate:  # another URL of an article already stored (rel=canonical)
             stats.duplicates += 1
             return
         article, clean_error = None, None
@@ -194,13 +197,12 @@ class PressSpider(scrapy.Spider):
             url=key, final_url=response.url, source_id=source.id, run_id=self.context.run_id,
             status=response.status, fetched_at=_now(), content_type=ctype, body=response.body,
             headers={k: v for k in _KEPT_HEADERS if (v := _header(response, k))},
-            article=article, clean_error=clean_error,
-            discovered_url=canon if key != canon else None)
+            article=article, clean_error=clean_error)
 
-    def _dedup_key(self, response: Response, source: Source, canon: str) -> str | None:
+    def _dedup_key(self, response: Response, source: Source, canon: str) -> tuple[str, bool]:
         """The page's dedup key: its <link rel=canonical> when that points inside the
         source's domains (an old host's URL and the new one are one article), else the
-        discovered URL. None when that key is already stored."""
+        discovered URL; and whether that key is already stored."""
         key = canon
         href = rel_canonical(response.body)
         if href:
@@ -212,10 +214,10 @@ class PressSpider(scrapy.Spider):
                 key = linked
         if key in self.context.stored or (key != canon and key in self.context.known.get(
                 source.id, ())):
-            return None
+            return key, True
         self.context.stored.add(key)
         self.context.seen.add(key)  # a later listing of the canonical URL is not fetched
-        return key
+        return key, False
 
     # -- failures ----------------------------------------------------------------------
 

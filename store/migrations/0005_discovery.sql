@@ -2,8 +2,19 @@
 
 ALTER TABLE articles ADD COLUMN paywalled BOOLEAN DEFAULT false;
 COMMENT ON COLUMN articles.paywalled IS 'True when the page is a subscribers-only teaser (JSON-LD isAccessibleForFree false, or a "réservé aux abonnés" marker with a short body; nlp/paywall.py): the text is analysed but is not the full article.';
-ALTER TABLE pages ADD COLUMN discovered_url VARCHAR;
-COMMENT ON COLUMN pages.discovered_url IS 'The URL the crawl discovered when the page is stored under its <link rel="canonical"> instead (e.g. an old host that redirects); NULL when they are the same. Known to later runs, so never fetched again.';
+CREATE TABLE url_aliases (
+    url VARCHAR PRIMARY KEY,
+    canonical VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL,
+    seen_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE url_aliases IS 'Discovered URLs whose page is stored under another key, its <link rel="canonical"> inside the outlet''s domains (an old host that redirects, a variant): known to later crawls, so never fetched again. Not failures.';
+COMMENT ON COLUMN url_aliases.url IS 'The discovered URL, canonicalised (tracking parameters removed).';
+COMMENT ON COLUMN url_aliases.canonical IS 'The stored page''s URL (pages.url).';
+COMMENT ON COLUMN url_aliases.source_id IS 'Outlet that listed the URL (sources.source_id).';
+COMMENT ON COLUMN url_aliases.run_id IS 'Crawl run that found the alias.';
+COMMENT ON COLUMN url_aliases.seen_at IS 'When the alias was found (UTC).';
 COMMENT ON COLUMN crawl_runs.status IS '"running", "ok", "partial" (some sources or pages failed, or a source found nothing usable), "failed" or "interrupted" (killed; marked at the next start of the same kind).';
 
 -- v_source_health gains the latest run's per-source problem (crawl summary "problem").

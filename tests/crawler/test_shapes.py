@@ -58,11 +58,17 @@ def test_every_article_page_stored_once_and_no_fault(shaped_site, tmp_path):
         faults = con.execute("SELECT source_id, url, reason FROM fetch_failures "
                              "ORDER BY source_id").fetchall()
         pages = con.execute("SELECT count(*), count(DISTINCT url) FROM pages").fetchone()
+        aliases = con.execute("SELECT url, canonical FROM url_aliases").fetchall()
     finally:
         con.close()
     expected = {f"{base}{p}" for p in fixture_site.state.shapes}
     assert {u for u, _ in rows} == expected and len(rows) == 25  # once each, new host
     assert pages == (25, 25)
+    # The feed's five old-host URLs are remembered as aliases of the new-host pages.
+    port = base.rsplit(":", 1)[1]
+    assert sorted(aliases) == sorted(
+        (f"http://{shapes.OLD_HOST}:{port}{m['path']}", f"{base}{m['path']}")
+        for m in list(fixture_site.state.shapes.values())[:shapes.FEED_ENTRIES])
     paywalled = [u for u, p in rows if p]
     assert paywalled == [f"{base}{list(fixture_site.state.shapes)[shapes.PAYWALLED_INDEX]}"]
     # No fault for the outlet; the two closed hosts each record why, once.
