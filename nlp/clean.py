@@ -23,6 +23,7 @@ from nlp.decode import DEFAULT_MAX_BYTES, check_size, decode_document, sniff_bin
 from nlp.furniture import drop_furniture, is_furniture_line
 from nlp.lang import detect_lang
 from nlp.page_meta import dateline, iso_date, one_line, read_meta, tidy
+from nlp.paywall import detect_paywall
 from veille.errors import InputError
 from veille.records import Charset, CleanArticle
 
@@ -94,6 +95,7 @@ def clean_html(
         title, body_lines = body_lines[0], body_lines[1:]
     body = "\n".join(body_lines)
     text = f"{title}\n\n{body}" if body else title
+    body_start = len(title) + 2 if body else len(title)
     return CleanArticle(
         source=source,
         text=text,
@@ -103,7 +105,9 @@ def clean_html(
         site_name=meta.site_name or one_line(getattr(doc, "sitename", None)),
         url=meta.canonical or url,
         lang=detect_lang(text),
-        body_start=len(title) + 2 if body else len(title),
+        body_start=body_start,
+        # A subscribers-only teaser is analysed but never shown as the full article.
+        paywalled=detect_paywall(page, text, body_start=body_start).paywalled,
         charset=charset,
     )
 

@@ -178,6 +178,8 @@ class _Night:
                 "status": summary.status,
                 "run_id": summary.run_id,
                 "close_reason": summary.data.get("close_reason"),
+                # sources that found nothing usable (docs/sources.md says what to fix)
+                "problem_sources": summary.data.get("problem_sources", []),
                 **totals,
             }
 

@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.ids import article_id, parse_published, parse_timestamp, sha1, utcnow
-from veille.records import FetchedPage, FetchFailure
+from veille.records import FetchedPage, FetchFailure, UrlAlias
 
 if TYPE_CHECKING:
     import duckdb
 
-RUN_STATUSES = ("running", "ok", "partial", "failed")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 BODY_CODEC = "gzip"  # stdlib, readable from any language; zstd would need a non-pinned backport
 
 
@@ -80,6 +80,16 @@ class Writer:
         )
         return run_id
 
+    def mark_interrupted(self, *, kind: str) -> int:
+        """Runs of `kind` left 'running' by a killed process become 'interrupted'. Call it
+        while holding that kind's lock: no live run of that kind can exist then."""
+        rows = self.con.execute(
+            "UPDATE crawl_runs SET status = 'interrupted' WHERE kind = ? AND status = 'running' "
+            "RETURNING run_id",
+            [kind],
+        ).fetchall()
+        return len(rows)
+
     def finish_run(
         self, run_id: str, *, status: str, summary: Mapping[str, Any] | None = None
     ) -> None:
@@ -122,13 +132,35 @@ class Writer:
 
     def known_urls(self, source_id: str | None = None) -> set[str]:
         """Canonical URLs already stored (for one source, or all when None)."""
+        # url_aliases: URLs whose page is stored under its rel=canonical (an old host's
+        # URL...) are known too, so the next run does not fetch them again.
         if source_id is None:
-            rows = self.con.execute("SELECT url FROM pages").fetchall()
+            rows = self.con.execute(
+                "SELECT url FROM pages UNION SELECT url FROM url_aliases"
+            ).fetchall()
         else:
             rows = self.con.execute(
-                "SELECT url FROM pages WHERE source_id = ?", [source_id]
+                "SELECT url FROM pages WHERE source_id = ? "
+                "UNION SELECT url FROM url_aliases WHERE source_id = ?",
+                [source_id, source_id],
             ).fetchall()
         return {r[0] for r in rows}
+
+    def save_aliases(self, aliases: Iterable[UrlAlias]) -> int:
+        """Record discovered URLs whose page is stored under another key (first one kept)."""
+        rows = {a.url: a for a in aliases if a.url != a.canonical}
+        if not rows:
+            return 0
+        with self.transaction() as con:
+            con.executemany(
+                "INSERT INTO url_aliases (url, canonical, source_id, run_id, seen_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    [a.url, a.canonical, a.source_id, a.run_id, parse_timestamp(a.at)]
+                    for a in rows.values()
+                ],
+            )
+        return len(rows)
 
     def save_pages(self, pages: Iterable[FetchedPage]) -> int:
         """Store pages (and their cleaned articles); already stored URLs are left untouched.
@@ -358,6 +390,7 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
         "text": art.text,
         "body_start": art.body_start,
         "text_sha1": sha1(art.text),
+        "paywalled": art.paywalled,
     }
 
 
@@ -400,6 +433,7 @@ def _schemas() -> tuple[Any, Any]:
             ("text", pa.string()),
             ("body_start", pa.int32()),
             ("text_sha1", pa.string()),
+            ("paywalled", pa.bool_()),
         ]
     )
     return pages, articles

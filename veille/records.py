@@ -50,6 +50,7 @@ class CleanArticle:
     url: str | None = None
     lang: str | None = None  # ISO 639-1 code, e.g. "fr", "en"
     body_start: int = 0  # offset in `text` where the body begins after the headline
+    paywalled: bool = False  # a subscribers-only teaser (nlp.paywall): never the full article
     # The decoding decision, when cleaned from bytes: provenance, not content (not compared).
     charset: Charset | None = field(default=None, compare=False)
 
@@ -151,6 +152,19 @@ class FetchFailure:
     run_id: str
     reason: str
     detail: str
+    at: str
+
+
+@dataclass(frozen=True)
+class UrlAlias:
+    """A discovered URL whose page is stored under another key: its <link rel=canonical>
+    (an old host's URL that redirects, a tracking variant...). Known to later runs, so
+    never fetched again; not a failure."""
+
+    url: str  # canonical form of the discovered URL
+    canonical: str  # the stored page's key (pages.url)
+    source_id: str
+    run_id: str
     at: str
 
 
