@@ -185,14 +185,20 @@ class _Night:
         self._stage("crawl", go)
 
     def backfill(
-        self, sources_file: str | Path | None, *, only: list[str] | None,
+        self,
+        sources_file: str | Path | None,
+        *,
+        only: list[str] | None,
         overrides: Mapping[str, Any],
     ) -> None:
         def go() -> None:
             from ops.backfill import nightly_backfill
 
             data = nightly_backfill(
-                self.settings, sources_file=sources_file, only=only, overrides=overrides,
+                self.settings,
+                sources_file=sources_file,
+                only=only,
+                overrides=overrides,
                 seconds=self._remaining() * _BACKFILL_SHARE,
             )
             self.partial |= data["status"] != "ok"
