@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class BackfillStats:
     sitemaps: int = 0  # sitemaps (and robots.txt) read
-    listed: int = 0  # article URLs of the period added to the frontier
+    listed: int = 0  # URLs added to the frontier to fetch (older ones wait for an earlier --since)
     known: int = 0  # listed URLs already stored (by the crawl): not fetched
     undated: int = 0  # listed URLs without a date: not fetched
     fetched: int = 0  # article pages stored by this run
