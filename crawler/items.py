@@ -33,7 +33,6 @@ class SourceStats:
     over_limit: int = 0
     fetched: int = 0
     new: int = 0
-    cleaned: int = 0
     failed: Counter[str] = field(default_factory=Counter)
     listing_pages: int = 0  # HTML listing pages read (pagination included)
     not_article: int = 0  # feed/sitemap entries refused by the source's article_pattern
@@ -50,7 +49,7 @@ class SourceStats:
     def to_dict(self) -> dict[str, Any]:
         return {"discovered": self.discovered, "skipped": self.skipped, "gone": self.gone,
                 "over_limit": self.over_limit, "fetched": self.fetched, "new": self.new,
-                "cleaned": self.cleaned, "failed": dict(sorted(self.failed.items())),
+                "failed": dict(sorted(self.failed.items())),
                 "listing_pages": self.listing_pages, "not_article": self.not_article,
                 "duplicates": self.duplicates,
                 "offsite_hosts": dict(self.offsite_hosts.most_common(5)),

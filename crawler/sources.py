@@ -30,7 +30,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _DEPT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
 _REQUIRED = ("id", "name", "region", "departements", "start_urls", "allowed_domains")
 _OPTIONAL = ("allow_private", "verified", "note", "evidence", "article_pattern",
-             "max_listing_pages")
+             "max_listing_pages", "archive_sitemaps")
 DEFAULT_MAX_LISTING_PAGES = 5  # listing pages followed per start URL (page 1 included)
 
 
@@ -38,7 +38,9 @@ DEFAULT_MAX_LISTING_PAGES = 5  # listing pages followed per start URL (page 1 in
 class Source:
     """One outlet. `allow_private` lets the crawler reach private/loopback addresses
     (tests and the local demo only); `verified` is False when the discovery URLs were
-    not checked against the live site."""
+    not checked against the live site. `archive_sitemaps`: the sitemap indexes that list
+    the outlet's past articles (`veille backfill sitemaps`); when empty, the backfill
+    reads the `Sitemap:` lines of robots.txt on the start URLs' hosts."""
 
     id: str
     name: str
@@ -52,6 +54,7 @@ class Source:
     evidence: str | None = None  # what the start URLs rest on (a public list, an observed URL)
     article_pattern: str | None = None  # regex searched in a link: an article iff it matches
     max_listing_pages: int = DEFAULT_MAX_LISTING_PAGES
+    archive_sitemaps: tuple[str, ...] = ()  # sitemap indexes of past years (veille backfill)
 
     def is_article_url(self, url: str) -> bool | None:
         """True/False when the source declares `article_pattern`; None to let the default
@@ -71,6 +74,7 @@ class Source:
             "allowed_domains": list(self.allowed_domains), "allow_private": self.allow_private,
             "verified": self.verified, "note": self.note, "evidence": self.evidence,
             "article_pattern": self.article_pattern, "max_listing_pages": self.max_listing_pages,
+            "archive_sitemaps": list(self.archive_sitemaps),
         }
 
 
@@ -165,6 +169,13 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
         if not host_allowed(parts.hostname, domains):
             raise ConfigError(f"{where}: start URL {url!r} is outside allowed_domains "
                               f"({', '.join(domains)}); add its domain or fix the URL")
+    archives = _strings(entry.get("archive_sitemaps", []), where=where, key="archive_sitemaps",
+                        allow_empty=True)
+    for url in archives:
+        host = urlsplit(url).hostname
+        if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, domains):
+            raise ConfigError(f"{where}: archive sitemap {url!r} must be an http(s) URL inside "
+                              f"allowed_domains ({', '.join(domains)})")
     verified = entry.get("verified", True)
     note = entry.get("note")
     if not isinstance(allow_private, bool) or not isinstance(verified, bool):
@@ -186,7 +197,8 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
     return Source(id=sid, name=name.strip(), region=region, departements=depts,
                   start_urls=urls, allowed_domains=domains, allow_private=allow_private,
                   verified=verified, note=note, evidence=entry.get("evidence"),
-                  article_pattern=pattern, max_listing_pages=max_listing)
+                  article_pattern=pattern, max_listing_pages=max_listing,
+                  archive_sitemaps=archives)
 
 
 def _strings(value: object, *, where: str, key: str, allow_empty: bool = False) -> tuple[str, ...]:

@@ -163,7 +163,8 @@ class Writer:
         return len(rows)
 
     def save_pages(self, pages: Iterable[FetchedPage]) -> int:
-        """Store pages (and their cleaned articles); already stored URLs are left untouched.
+        """Store raw pages (and articles when the caller gives them); already stored URLs are
+        left untouched. Raw pages wait for the analyse stage (`veille process`).
 
         Returns the number of new pages.
         """
@@ -213,29 +214,42 @@ class Writer:
         return len(rows)
 
     def prune_raw_bodies(
-        self, *, keep_all: bool = False, raw_days: int = 365, now: datetime | None = None
+        self,
+        *,
+        keep_all: bool = False,
+        raw_days: int = 365,
+        now: datetime | None = None,
+        candidate_threshold: float | None = None,
     ) -> int:
         """The one raw-HTML retention policy (the nightly's retention stage runs it).
 
-        Relevant articles keep their page forever; pages not analysed yet keep it (the
-        analysis or a re-cleaning may need it). Pages of articles analysed as not
-        relevant lose it at once, unless `keep_all`, in which case after `raw_days`
-        days. Pages that yielded no article keep it `raw_days` days (for a cleaner
-        fix), then lose it. Only `pages.body` is cleared: rows, articles and facts stay,
-        and `body_sha256` / `body_size` record what was fetched. Returns the pages pruned.
+        Pages keep their body while the analyse stage has not cleaned and analysed them.
+        Afterwards, pages whose article is relevant or passed the cheap relevance stage
+        (`cheap_relevance` >= `candidate_threshold`, default nlp.relevance's threshold)
+        keep it forever: `veille process --reclean` rebuilds their text after a cleaner
+        fix. Other analysed pages lose it at once, unless `keep_all`, in which case after
+        `raw_days` days. Pages that yielded no article keep it `raw_days` days, then lose
+        it. Only `pages.body` is cleared: rows, articles and facts stay, and
+        `body_sha256` / `body_size` record what was fetched. Returns the pages pruned.
         """
+        if candidate_threshold is None:
+            from nlp.relevance import CANDIDATE_THRESHOLD
+
+            candidate_threshold = CANDIDATE_THRESHOLD
+        threshold = candidate_threshold
         cutoff = (now or utcnow()) - timedelta(days=max(raw_days, 0))
         with self.transaction() as con:
             rows = con.execute(
                 """
                 UPDATE pages p SET body = NULL, body_codec = NULL
-                WHERE p.body IS NOT NULL
+                WHERE p.body IS NOT NULL AND p.clean_version IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url AND (
-                                  a.relevant OR a.relevant IS NULL OR a.pipeline_version IS NULL))
+                                  a.relevant OR a.relevant IS NULL OR a.pipeline_version IS NULL
+                                  OR coalesce(a.cheap_relevance >= ?::DOUBLE, false)))
                   AND (NOT ?::BOOLEAN AND EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url)
                        OR p.fetched_at < ?::TIMESTAMP)
                 """,
-                [keep_all, cutoff],
+                [threshold, keep_all, cutoff],
             ).fetchall()
         return int(rows[0][0]) if rows else 0
 
@@ -360,6 +374,8 @@ def _page_row(page: FetchedPage) -> dict[str, Any]:
         "body_size": len(page.body),
         "body_sha256": hashlib.sha256(page.body).hexdigest(),
         "clean_error": page.clean_error,
+        # Text handed over with the page counts as cleaned: `veille process` keeps it.
+        "clean_version": _given_clean_version(page),
         **_charset_columns(page),
     }
 
@@ -371,6 +387,12 @@ def _charset_columns(page: FetchedPage) -> dict[str, str | None]:
         "charset_used": charset.used if charset else None,
         "charset_reason": charset.reason if charset else None,
     }
+
+
+def _given_clean_version(page: FetchedPage) -> str | None:
+    if page.article is None and page.clean_error is None:
+        return None  # a raw page: the analyse stage cleans it
+    return page.clean_version or "given"
 
 
 def _article_row(page: FetchedPage) -> dict[str, Any]:
@@ -391,6 +413,7 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
         "body_start": art.body_start,
         "text_sha1": sha1(art.text),
         "paywalled": art.paywalled,
+        "clean_version": _given_clean_version(page),
     }
 
 
@@ -413,6 +436,7 @@ def _schemas() -> tuple[Any, Any]:
             ("body_size", pa.int64()),
             ("body_sha256", pa.string()),
             ("clean_error", pa.string()),
+            ("clean_version", pa.string()),
             ("charset_declared", pa.string()),
             ("charset_used", pa.string()),
             ("charset_reason", pa.string()),
@@ -434,6 +458,7 @@ def _schemas() -> tuple[Any, Any]:
             ("body_start", pa.int32()),
             ("text_sha1", pa.string()),
             ("paywalled", pa.bool_()),
+            ("clean_version", pa.string()),
         ]
     )
     return pages, articles

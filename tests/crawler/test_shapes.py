@@ -51,6 +51,10 @@ def test_every_article_page_stored_once_and_no_fault(shaped_site, tmp_path):
     assert morvan["new"] == shapes.ARTICLE_COUNT == 25
     assert morvan["failed"] == {} and morvan["problem"] is None
     assert morvan["listing_pages"] == 3  # rel=next, then ?page=2 -> /page/3/
+    from store.process import process
+
+    # The crawl stores raw pages; the analyse stage cleans them (and flags paywalls).
+    assert process(db, analyse=False, stories=False).cleaned == 25
     con = connect(db, read_only=True)
     try:
         rows = con.execute("SELECT url, paywalled FROM articles "
