@@ -144,3 +144,41 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class WarcSegment:
+    """A unit of `veille backfill warc` work: a whole WARC file (`ranges` None) or some of
+    its records, as (offset, length) byte ranges found through an index."""
+
+    warc_file: str  # local path or http(s) URL
+    ranges: tuple[tuple[int, int], ...] | None = None
+
+
+def analysis_from_dict(data: dict[str, Any]) -> Analysis:
+    """The inverse of `Analysis.to_dict()` (analyses travel between processes as JSON)."""
+
+    def spans(items: list[dict[str, Any]]) -> tuple[Span, ...]:
+        return tuple(Span(**s) for s in items)
+
+    def areas(items: list[dict[str, Any]]) -> tuple[AreaLink, ...]:
+        return tuple(AreaLink(a["code"], a["name"], spans(a["mentions"])) for a in items)
+
+    return Analysis(
+        source=data["source"],
+        title=data["title"],
+        published=data["published"],
+        lang=data["lang"],
+        communes=tuple(
+            CommuneLink(**{**c, "mentions": spans(c["mentions"])}) for c in data["communes"]
+        ),
+        departements=areas(data["departements"]),
+        regions=areas(data["regions"]),
+        relevant=data["relevant"],
+        relevance=data["relevance"],
+        initiatives=tuple(
+            Initiative(**{**i, "actors": tuple(i["actors"]), "evidence": Span(**i["evidence"])})
+            for i in data["initiatives"]
+        ),
+        figures=tuple(Figure(**f) for f in data["figures"]),
+    )

@@ -1,0 +1,281 @@
+"""The map stage of `veille backfill warc`: one WARC segment -> one Arrow table.
+
+The same function runs in-process or as a Dask task. For each record, cheapest test
+first: a response? on a registry host? status 200? HTML, decodable? Then the cheap
+relevance score (nlp.relevance) on the tag-stripped page; only candidates are cleaned
+(nlp.clean) and analysed (`analyse_candidates`, the one call into the analyse stage).
+
+The table has one row per candidate page (`reject_reason` NULL) and one per page of a
+registry host that could not be used (`reject_reason` set, no body). Pages of other
+hosts and non-candidates are only counted: the counts travel in the schema metadata
+("counts", JSON), with the pipeline version that produced the analyses.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from dataclasses import asdict
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from backfill.warc_read import ArchivedRecord, read_segment
+from crawler.sources import Source
+from veille.records import CleanArticle, WarcSegment
+
+_SKIP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language")
+
+
+@lru_cache(maxsize=2)
+def _analyzer(spacy_model: str) -> Any:
+    """One spaCy pipeline per process (a Dask worker process loads it on its first task)."""
+    from nlp.analyze import Analyzer
+
+    return Analyzer(model=spacy_model)
+
+
+def analyse_candidates(
+    items: list[tuple[str, CleanArticle, str | None]], *, spacy_model: str
+) -> tuple[list[tuple[str, Any]], list[tuple[str, str, str, str]]]:
+    """(article_id, Analysis) and failures for cleaned candidates: the one call into the
+    analyse stage, shared with `veille process`."""
+    from store.process import _analyse
+
+    return _analyse(_analyzer(spacy_model), items)
+
+
+def analysis_version(spacy_model: str) -> str:
+    from store.process import pipeline_version
+
+    return pipeline_version(spacy_model)
+
+
+class HostIndex:
+    """Host -> registry source, by the longest allowed domain that the host ends with."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self.by_domain = {d: s for s in sources for d in s.allowed_domains}
+
+    def source_for(self, url: str | None) -> Source | None:
+        if not url:
+            return None
+        try:
+            host = (urlsplit(url).hostname or "").rstrip(".")
+        except ValueError:
+            return None
+        parts = host.split(".")
+        for k in range(len(parts) - 1):
+            found = self.by_domain.get(".".join(parts[k:]))
+            if found is not None:
+                return found
+        return None
+
+
+def schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("url", pa.string()),
+            ("final_url", pa.string()),
+            ("source_id", pa.string()),
+            ("warc_file", pa.string()),
+            ("warc_offset", pa.int64()),
+            ("warc_length", pa.int64()),
+            ("warc_record_id", pa.string()),
+            ("warc_date", pa.string()),
+            ("status", pa.int32()),
+            ("content_type", pa.string()),
+            ("headers", pa.string()),  # JSON object
+            ("body", pa.binary()),
+            ("cheap", pa.float64()),
+            ("article", pa.string()),  # JSON of CleanArticle, NULL when cleaning failed
+            ("clean_error", pa.string()),
+            ("analysis", pa.string()),  # JSON of Analysis.to_dict()
+            ("analysis_error", pa.string()),  # JSON [stage, reason, message]
+            ("reject_reason", pa.string()),
+            ("reject_detail", pa.string()),
+        ]
+    )
+
+
+def map_segment(
+    segment: WarcSegment, *, sources: list[Source], spacy_model: str, analyse: bool = True
+) -> Any:
+    """Filter, clean, score and analyse one segment; returns a pyarrow Table (see module doc).
+
+    `analyse=False` stops after cleaning (the filter benchmark).
+    """
+    import pyarrow as pa
+
+    from nlp.relevance import CANDIDATE_THRESHOLD, cheap_score
+    from store.ids import article_id
+
+    hosts = HostIndex(sources)
+    counts: Counter[str] = Counter()
+    rows: list[dict[str, Any]] = []
+    candidates: list[tuple[dict[str, Any], CleanArticle, Source]] = []
+    seen: set[str] = set()
+    for rec in read_segment(segment):
+        counts["records"] += 1
+        if rec.problem:
+            counts[f"bad:{rec.problem}"] += 1
+            source = hosts.source_for(rec.url)
+            if source is not None:
+                rows.append(_reject(rec, source, rec.problem, rec.detail))
+            continue
+        if rec.rec_type != "response":
+            counts[f"skipped:{rec.rec_type}"] += 1
+            continue
+        source = hosts.source_for(rec.url)
+        if source is None:
+            counts["skipped:offsite"] += 1
+            continue
+        url = _canonical(rec.url or "")
+        if url in seen:
+            counts["skipped:duplicate"] += 1
+            continue
+        seen.add(url)
+        outcome, detail, text = _readable(rec)
+        if outcome:
+            counts[f"bad:{outcome}"] += 1
+            rows.append(_reject(rec, source, outcome, detail, url=url))
+            continue
+        score = cheap_score(text)
+        if score < CANDIDATE_THRESHOLD:
+            counts["skipped:not_candidate"] += 1
+            continue
+        counts["candidates"] += 1
+        row = _page_row(rec, source, url, score)
+        article = _clean(rec, row)
+        rows.append(row)
+        if article is not None:
+            counts["cleaned"] += 1
+            candidates.append((row, article, source))
+        else:
+            counts[f"clean_error:{row['clean_error']}"] += 1
+    if analyse and candidates:
+        items = [(article_id(row["url"]), art, src.region) for row, art, src in candidates]
+        results, failures = analyse_candidates(items, spacy_model=spacy_model)
+        by_id = {
+            row_id: row
+            for row_id, (row, _, _) in zip((i[0] for i in items), candidates, strict=True)
+        }
+        for aid, analysis in results:
+            by_id[aid]["analysis"] = json.dumps(analysis.to_dict(), ensure_ascii=False)
+            counts["analysed"] += 1
+            counts["relevant"] += int(analysis.relevant)
+        for aid, stage, reason, message in failures:
+            by_id[aid]["analysis_error"] = json.dumps([stage, reason, message], ensure_ascii=False)
+            counts[f"analysis_error:{reason}"] += 1
+    table = pa.Table.from_pylist(rows, schema=schema())
+    meta = {
+        "counts": json.dumps(dict(counts), sort_keys=True),
+        "pipeline_version": analysis_version(spacy_model) if analyse else "",
+        "segment": segment.warc_file,
+    }
+    return table.replace_schema_metadata(meta)
+
+
+def batch_counts(table: Any) -> tuple[Counter[str], str]:
+    """(counts, pipeline version) carried by a map_segment table."""
+    meta = table.schema.metadata or {}
+    counts = Counter(json.loads(meta.get(b"counts", b"{}")))
+    return counts, meta.get(b"pipeline_version", b"").decode()
+
+
+def _canonical(url: str) -> str:
+    from crawler.urls import canonical_url
+
+    return canonical_url(url)
+
+
+def _readable(rec: ArchivedRecord) -> tuple[str | None, str, str]:
+    """(reason, detail, tag-stripped text): reason None when the page can go on."""
+    from nlp.decode import DEFAULT_MAX_BYTES, decode_bytes, sniff_binary
+    from veille.errors import InputError
+
+    if rec.status != 200:
+        return f"http_{rec.status}", f"HTTP status {rec.status}", ""
+    ctype = (rec.content_type or "").lower()
+    if ctype and "html" not in ctype and "xml" not in ctype:
+        return "not_html", f"Content-Type {rec.content_type}", ""
+    if not rec.body:
+        return "empty", "empty body", ""
+    if len(rec.body) > DEFAULT_MAX_BYTES:
+        return "too_large", f"{len(rec.body)} bytes", ""
+    binary = sniff_binary(rec.body)
+    if binary:
+        return "not_html", f"the body is {binary}", ""
+    try:
+        page = decode_bytes(rec.body, declared=_charset(rec.content_type))
+    except InputError as exc:
+        return exc.reason, str(exc), ""
+    if "<" not in page[:2000]:
+        return "not_html", "no HTML tags", ""
+    return None, "", html.unescape(_TAG.sub(" ", _SKIP_BLOCKS.sub(" ", page)))
+
+
+def _charset(content_type: str | None) -> str | None:
+    found = _CHARSET.search(content_type or "")
+    return found.group(1) if found else None
+
+
+def _clean(rec: ArchivedRecord, row: dict[str, Any]) -> CleanArticle | None:
+    from nlp.clean import clean_html
+    from veille.errors import InputError
+
+    try:
+        article = clean_html(
+            rec.body, source=rec.url or row["url"], url=rec.url, encoding=_charset(rec.content_type)
+        )
+    except InputError as exc:
+        row["clean_error"] = exc.reason
+        return None
+    except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the raw page
+        row["clean_error"] = f"clean_crash:{type(exc).__name__}"
+        return None
+    row["article"] = json.dumps(asdict(article), ensure_ascii=False)
+    return article
+
+
+def _page_row(rec: ArchivedRecord, source: Source, url: str, score: float) -> dict[str, Any]:
+    headers = {k: v for k, v in rec.headers if k in _KEPT_HEADERS}
+    return {
+        **_provenance(rec, source, url),
+        "status": rec.status,
+        "content_type": rec.content_type,
+        "headers": json.dumps(headers, ensure_ascii=False, sort_keys=True),
+        "body": rec.body,
+        "cheap": score,
+    }
+
+
+def _reject(
+    rec: ArchivedRecord, source: Source, reason: str, detail: str, *, url: str | None = None
+) -> dict[str, Any]:
+    return {
+        **_provenance(rec, source, url or _canonical(rec.url or "")),
+        "status": rec.status,
+        "reject_reason": reason,
+        "reject_detail": detail[:500],
+    }
+
+
+def _provenance(rec: ArchivedRecord, source: Source, url: str) -> dict[str, Any]:
+    return {
+        "url": url,
+        "final_url": rec.url,
+        "source_id": source.id,
+        "warc_file": rec.warc_file,
+        "warc_offset": rec.offset,
+        "warc_length": rec.length,
+        "warc_record_id": rec.record_id,
+        "warc_date": rec.date,
+    }
