@@ -6,8 +6,10 @@ relevance score (nlp.relevance) on the tag-stripped page; only candidates are cl
 (nlp.clean) and analysed (`analyse_candidates`, the one call into the analyse stage).
 
 The table has one row per candidate page (`reject_reason` NULL) and one per page of a
-registry host that could not be used (`reject_reason` set, no body). Pages of other
-hosts and non-candidates are only counted: the counts travel in the schema metadata
+registry host that could not be used (`reject_reason` set, no body). Counts say
+`bad:REASON` for damage (a cut file, an undecodable page) and `rejected:REASON` for
+ordinary refusals (HTTP errors, non-HTML). Pages of other hosts and non-candidates
+are only counted: the counts travel in the schema metadata
 ("counts", JSON), with the pipeline version that produced the analyses.
 """
 
@@ -29,6 +31,7 @@ from veille.records import CleanArticle, WarcSegment
 _SKIP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_DAMAGE = {"decode", "binary"}
 _KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language")
 
 
@@ -144,7 +147,8 @@ def map_segment(
         seen.add(url)
         outcome, detail, text = _readable(rec)
         if outcome:
-            counts[f"bad:{outcome}"] += 1
+            # Damage (an undecodable page) is "bad"; HTTP errors, PDFs… are ordinary "rejected".
+            counts[f"{'bad' if outcome in _DAMAGE else 'rejected'}:{outcome}"] += 1
             rows.append(_reject(rec, source, outcome, detail, url=url))
             continue
         score = cheap_score(text)

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from veille.commands import crawl, dashboard, nlp, ops, store
+from veille.commands import backfill, crawl, dashboard, nlp, ops, store
 from veille.errors import VeilleError
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (nlp, crawl, store, ops, dashboard):
+for module in (nlp, crawl, store, ops, dashboard, backfill):
     module.register(app)
 
 
