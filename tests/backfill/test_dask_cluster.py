@@ -25,13 +25,32 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     """Scheduler address of a loopback cluster: 1 scheduler, 2 workers (nanny-managed)."""
     folder = tmp_path_factory.mktemp("dask")
     info = folder / "scheduler.json"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
     common = ["--host", "127.0.0.1", "--no-dashboard"]
-    procs = [subprocess.Popen(
-        [sys.executable, "-m", "dask", "scheduler", "--port", "0", "--scheduler-file",
-         str(info), *common], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        cwd=folder)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dask",
+                "scheduler",
+                "--port",
+                "0",
+                "--scheduler-file",
+                str(info),
+                *common,
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=folder,
+        )
+    ]
     try:
         deadline = time.monotonic() + 60
         while not info.exists() or not info.read_text().strip():
@@ -39,10 +58,29 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
             time.sleep(0.2)
         address = json.loads(info.read_text())["address"]
         for name in ("w1", "w2"):
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "dask", "worker", "--scheduler-file", str(info),
-                 "--nthreads", "1", "--nworkers", "1", "--name", name, *common],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "dask",
+                        "worker",
+                        "--scheduler-file",
+                        str(info),
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--name",
+                        name,
+                        *common,
+                    ],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    cwd=folder,
+                )
+            )
         from distributed import Client
 
         with Client(address, timeout="30s") as client:
@@ -59,17 +97,24 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
                 p.wait()
 
 
-def test_external_cluster_stores_the_same(cluster, reference, sample, sample_sources,
-                                          tmp_path) -> None:
+def test_external_cluster_stores_the_same(
+    cluster, reference, sample, sample_sources, tmp_path
+) -> None:
     db = tmp_path / "ext.duckdb"
-    report = backfill_warc(db, local_segments([str(p) for p in sample.files]),
-                           sources=sample_sources, spacy_model=SPACY_MODEL, scheduler=cluster)
+    report = backfill_warc(
+        db,
+        local_segments([str(p) for p in sample.files]),
+        sources=sample_sources,
+        spacy_model=SPACY_MODEL,
+        scheduler=cluster,
+    )
     assert report.executor == f"scheduler {cluster}"
     assert snapshot(db) == snapshot(reference[0])
 
 
-def test_worker_killed_mid_run_costs_a_retry_not_the_job(cluster, reference, sample,
-                                                         sample_sources, tmp_path) -> None:
+def test_worker_killed_mid_run_costs_a_retry_not_the_job(
+    cluster, reference, sample, sample_sources, tmp_path
+) -> None:
     from distributed import Client
 
     killed: list[str] = []
@@ -91,8 +136,13 @@ def test_worker_killed_mid_run_costs_a_retry_not_the_job(cluster, reference, sam
     killer.start()
     db = tmp_path / "killed.duckdb"
     try:
-        backfill_warc(db, local_segments([str(p) for p in sample.files]),
-                      sources=sample_sources, spacy_model=SPACY_MODEL, scheduler=cluster)
+        backfill_warc(
+            db,
+            local_segments([str(p) for p in sample.files]),
+            sources=sample_sources,
+            spacy_model=SPACY_MODEL,
+            scheduler=cluster,
+        )
     finally:
         killer.join()
     assert killed, "no worker was caught holding a task"
