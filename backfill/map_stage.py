@@ -125,7 +125,7 @@ def map_segment(
     rows: list[dict[str, Any]] = []
     candidates: list[tuple[dict[str, Any], CleanArticle, Source]] = []
     seen: set[str] = set()
-    for rec in read_segment(segment):
+    for rec in read_segment(segment, wanted=lambda url: hosts.source_for(url) is not None):
         counts["records"] += 1
         if rec.problem:
             counts[f"bad:{rec.problem}"] += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -43,10 +43,13 @@ class ArchivedRecord:
     detail: str = ""
 
 
-def read_segment(segment: WarcSegment) -> Iterator[ArchivedRecord]:
-    """Records of a segment, in file order."""
+def read_segment(
+    segment: WarcSegment, *, wanted: Callable[[str | None], bool] | None = None
+) -> Iterator[ArchivedRecord]:
+    """Records of a segment, in file order. Responses whose URL `wanted` refuses come
+    with an empty body, unread: most of a news archive is other outlets' pages."""
     if segment.ranges is None:
-        yield from _read_stream(segment.warc_file)
+        yield from _read_stream(segment.warc_file, wanted)
         return
     for offset, length in segment.ranges:
         try:
@@ -56,18 +59,20 @@ def read_segment(segment: WarcSegment) -> Iterator[ArchivedRecord]:
                 segment.warc_file, offset, length, problem="range_failed", detail=str(exc)[:300]
             )
             continue
-        for rec in _iterate(io.BytesIO(data), segment.warc_file, base=offset):
+        for rec in _iterate(io.BytesIO(data), segment.warc_file, base=offset, wanted=wanted):
             yield replace(rec, length=length)
 
 
-def _read_stream(location: str) -> Iterator[ArchivedRecord]:
+def _read_stream(
+    location: str, wanted: Callable[[str | None], bool] | None
+) -> Iterator[ArchivedRecord]:
     try:
         stream = _open(location)
     except OSError as exc:
         yield ArchivedRecord(location, 0, None, problem="unreadable", detail=str(exc)[:300])
         return
     with stream:
-        yield from _iterate(stream, location, base=0)
+        yield from _iterate(stream, location, base=0, wanted=wanted)
 
 
 def _open(location: str) -> IO[bytes]:
@@ -96,7 +101,13 @@ def fetch_range(location: str, offset: int, length: int) -> bytes:
     return data
 
 
-def _iterate(stream: IO[bytes], location: str, *, base: int) -> Iterator[ArchivedRecord]:
+def _iterate(
+    stream: IO[bytes],
+    location: str,
+    *,
+    base: int,
+    wanted: Callable[[str | None], bool] | None = None,
+) -> Iterator[ArchivedRecord]:
     from warcio.archiveiterator import ArchiveIterator
 
     offset = base
@@ -105,17 +116,24 @@ def _iterate(stream: IO[bytes], location: str, *, base: int) -> Iterator[Archive
         for rec in iterator:
             # Read the block before asking for the offset: warcio's get_record_offset()
             # reads the record to its end first, which would leave us an empty body.
-            body = rec.content_stream().read() if rec.rec_type == "response" else b""
-            short = getattr(rec.raw_stream, "limit", 0)
-            offset = base + iterator.get_record_offset()
-            yield _record(rec, location, offset, body, short)
+            url = rec.rec_headers.get_header("WARC-Target-URI")
+            if rec.rec_type == "response" and (wanted is None or wanted(url)):
+                body = rec.content_stream().read()
+                short = getattr(rec.raw_stream, "limit", 0)
+                offset = base + iterator.get_record_offset()
+                yield _record(rec, location, offset, body, short)
+            else:  # not read: the iterator skips the block (it must still inflate it)
+                offset = base + iterator.get_record_offset()
+                yield _record(rec, location, offset, b"", 0, unread=True)
     except Exception as exc:  # noqa: BLE001 - any parse error ends this file, not the run
         yield ArchivedRecord(
             location, offset, None, problem="bad_warc", detail=f"{type(exc).__name__}: {exc}"[:300]
         )
 
 
-def _record(rec: Any, location: str, offset: int, body: bytes, short: int) -> ArchivedRecord:
+def _record(
+    rec: Any, location: str, offset: int, body: bytes, short: int, *, unread: bool = False
+) -> ArchivedRecord:
     headers = rec.rec_headers
     url = headers.get_header("WARC-Target-URI")
     common = {
@@ -127,7 +145,7 @@ def _record(rec: Any, location: str, offset: int, body: bytes, short: int) -> Ar
         "date": headers.get_header("WARC-Date"),
         "rec_type": rec.rec_type or "unknown",
     }
-    if rec.rec_type != "response" or rec.http_headers is None:
+    if unread or rec.rec_type != "response" or rec.http_headers is None:
         return ArchivedRecord(**common)
     if short:  # the block is shorter than its Content-Length: a cut file
         return ArchivedRecord(
