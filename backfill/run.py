@@ -163,6 +163,11 @@ def _on_dask(
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:8]
+    # Every worker, present or started later (a nanny restarting a killed one), loads
+    # the spaCy pipeline once, before its first task.
+    from backfill.dask_plugin import PipelinePlugin
+
+    client.register_plugin(PipelinePlugin(spacy_model), name=f"veille-spacy-{spacy_model}")
     futures = {
         client.submit(
             map_segment_task,
