@@ -2,8 +2,8 @@
 
 The same function runs in-process or as a Dask task. For each record, cheapest test
 first: a response? on a registry host? status 200? HTML, decodable? Then the cheap
-relevance score (nlp.relevance) on the tag-stripped page; only candidates are cleaned
-(nlp.clean) and analysed (`analyse_candidates`, the one call into the analyse stage).
+relevance score (nlp.relevance) on the tag-stripped page; only candidates go on to the
+analyse stage (nlp.stage: clean, score, analyse), through `analyse_candidates`.
 
 The table has one row per candidate page (`reject_reason` NULL) and one per page of a
 registry host that could not be used (`reject_reason` set, no body). Counts say
@@ -20,13 +20,12 @@ import json
 import re
 from collections import Counter
 from dataclasses import asdict
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from backfill.warc_read import ArchivedRecord, read_segment
 from crawler.sources import Source
-from veille.records import CleanArticle, WarcSegment
+from veille.records import PageResult, RawPage, WarcSegment
 
 _SKIP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -35,28 +34,30 @@ _DAMAGE = {"decode", "binary"}
 _KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language")
 
 
-@lru_cache(maxsize=2)
 def _analyzer(spacy_model: str) -> Any:
-    """One spaCy pipeline per process (a Dask worker process loads it on its first task)."""
-    from nlp.analyze import Analyzer
+    """The process's spaCy pipeline (nlp.stage caches one per process and model)."""
+    from nlp.stage import get_analyzer
 
-    return Analyzer(model=spacy_model)
+    return get_analyzer(spacy_model)
 
 
 def analyse_candidates(
-    items: list[tuple[str, CleanArticle, str | None]], *, spacy_model: str
-) -> tuple[list[tuple[str, Any]], list[tuple[str, str, str, str]]]:
-    """(article_id, Analysis) and failures for cleaned candidates: the one call into the
-    analyse stage, shared with `veille process`."""
-    from store.process import _analyse
+    pages: list[RawPage], *, spacy_model: str, analyse: bool = True
+) -> list[PageResult]:
+    """Clean and analyse candidate pages: the one call into the analyse stage (nlp.stage),
+    the same stage `veille process` runs on crawled pages. `analyse=False` only cleans."""
+    from nlp.stage import analyse_pages, clean_pages
 
-    return _analyse(_analyzer(spacy_model), items)
+    if not analyse:
+        return clean_pages(pages)
+    return analyse_pages(pages, spacy_model=spacy_model)
 
 
-def analysis_version(spacy_model: str) -> str:
-    from store.process import pipeline_version
+def stage_versions(spacy_model: str) -> str:
+    """ "clean version|analysis version" of this process's code, checked by the client."""
+    from nlp.versions import analysis_version, clean_version
 
-    return pipeline_version(spacy_model)
+    return f"{clean_version()}|{analysis_version(spacy_model)}"
 
 
 class HostIndex:
@@ -97,11 +98,14 @@ def schema() -> Any:
             ("content_type", pa.string()),
             ("headers", pa.string()),  # JSON object
             ("body", pa.binary()),
-            ("cheap", pa.float64()),
+            ("cheap_raw", pa.float64()),  # cheap score of the tag-stripped page (the filter)
+            ("clean_version", pa.string()),
             ("article", pa.string()),  # JSON of CleanArticle, NULL when cleaning failed
             ("clean_error", pa.string()),
+            ("cheap_relevance", pa.float64()),  # cheap score of the cleaned text
+            ("analysis_version", pa.string()),
             ("analysis", pa.string()),  # JSON of Analysis.to_dict()
-            ("analysis_error", pa.string()),  # JSON [stage, reason, message]
+            ("analysis_error", pa.string()),  # JSON [reason, message]
             ("reject_reason", pa.string()),
             ("reject_detail", pa.string()),
         ]
@@ -113,17 +117,16 @@ def map_segment(
 ) -> Any:
     """Filter, clean, score and analyse one segment; returns a pyarrow Table (see module doc).
 
-    `analyse=False` stops after cleaning (the filter benchmark).
+    `analyse=False` stops after cleaning (the filter benchmark, the reader tests).
     """
     import pyarrow as pa
 
     from nlp.relevance import CANDIDATE_THRESHOLD, cheap_score
-    from store.ids import article_id
 
     hosts = HostIndex(sources)
     counts: Counter[str] = Counter()
     rows: list[dict[str, Any]] = []
-    candidates: list[tuple[dict[str, Any], CleanArticle, Source]] = []
+    candidates: list[tuple[dict[str, Any], RawPage]] = []
     seen: set[str] = set()
     for rec in read_segment(segment, wanted=lambda url: hosts.source_for(url) is not None):
         counts["records"] += 1
@@ -157,41 +160,27 @@ def map_segment(
             continue
         counts["candidates"] += 1
         row = _page_row(rec, source, url, score)
-        article = _clean(rec, row)
         rows.append(row)
-        if article is not None:
-            counts["cleaned"] += 1
-            candidates.append((row, article, source))
-        else:
-            counts[f"clean_error:{row['clean_error']}"] += 1
-    if analyse and candidates:
-        items = [(article_id(row["url"]), art, src.region) for row, art, src in candidates]
-        results, failures = analyse_candidates(items, spacy_model=spacy_model)
-        by_id = {
-            row_id: row
-            for row_id, (row, _, _) in zip((i[0] for i in items), candidates, strict=True)
-        }
-        for aid, analysis in results:
-            by_id[aid]["analysis"] = json.dumps(analysis.to_dict(), ensure_ascii=False)
-            counts["analysed"] += 1
-            counts["relevant"] += int(analysis.relevant)
-        for aid, stage, reason, message in failures:
-            by_id[aid]["analysis_error"] = json.dumps([stage, reason, message], ensure_ascii=False)
-            counts[f"analysis_error:{reason}"] += 1
+        candidates.append((row, _raw_page(rec, source, url)))
+    results = analyse_candidates(
+        [p for _, p in candidates], spacy_model=spacy_model, analyse=analyse
+    )
+    for (row, _), result in zip(candidates, results, strict=True):
+        _fill(row, result, counts)
     table = pa.Table.from_pylist(rows, schema=schema())
     meta = {
         "counts": json.dumps(dict(counts), sort_keys=True),
-        "pipeline_version": analysis_version(spacy_model) if analyse else "",
+        "versions": stage_versions(spacy_model) if analyse else "",
         "segment": segment.warc_file,
     }
     return table.replace_schema_metadata(meta)
 
 
 def batch_counts(table: Any) -> tuple[Counter[str], str]:
-    """(counts, pipeline version) carried by a map_segment table."""
+    """(counts, "clean|analysis" versions) carried by a map_segment table."""
     meta = table.schema.metadata or {}
     counts = Counter(json.loads(meta.get(b"counts", b"{}")))
-    return counts, meta.get(b"pipeline_version", b"").decode()
+    return counts, meta.get(b"versions", b"").decode()
 
 
 def _canonical(url: str) -> str:
@@ -231,22 +220,35 @@ def _charset(content_type: str | None) -> str | None:
     return found.group(1) if found else None
 
 
-def _clean(rec: ArchivedRecord, row: dict[str, Any]) -> CleanArticle | None:
-    from nlp.clean import clean_html
-    from veille.errors import InputError
+def _raw_page(rec: ArchivedRecord, source: Source, url: str) -> RawPage:
+    return RawPage(
+        url=url,
+        source_id=source.id,
+        body=rec.body,
+        content_type=rec.content_type,
+        final_url=rec.url,
+        region=source.region,
+    )
 
-    try:
-        article = clean_html(
-            rec.body, source=rec.url or row["url"], url=rec.url, encoding=_charset(rec.content_type)
-        )
-    except InputError as exc:
-        row["clean_error"] = exc.reason
-        return None
-    except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the raw page
-        row["clean_error"] = f"clean_crash:{type(exc).__name__}"
-        return None
-    row["article"] = json.dumps(asdict(article), ensure_ascii=False)
-    return article
+
+def _fill(row: dict[str, Any], result: PageResult, counts: Counter[str]) -> None:
+    """Copy what the analyse stage made of a candidate into its Arrow row."""
+    row["clean_version"] = result.clean_version
+    row["clean_error"] = result.clean_error
+    row["cheap_relevance"] = result.cheap_relevance
+    if result.article is None:
+        counts[f"clean_error:{result.clean_error}"] += 1
+        return
+    counts["cleaned"] += 1
+    row["article"] = json.dumps(asdict(result.article), ensure_ascii=False)
+    row["analysis_version"] = result.analysis_version
+    if result.analysis is not None:
+        row["analysis"] = json.dumps(result.analysis.to_dict(), ensure_ascii=False)
+        counts["analysed"] += 1
+        counts["relevant"] += int(result.analysis.relevant)
+    elif result.analysis_error is not None:
+        row["analysis_error"] = json.dumps(list(result.analysis_error), ensure_ascii=False)
+        counts[f"analysis_error:{result.analysis_error[0]}"] += 1
 
 
 def _page_row(rec: ArchivedRecord, source: Source, url: str, score: float) -> dict[str, Any]:
@@ -257,7 +259,7 @@ def _page_row(rec: ArchivedRecord, source: Source, url: str, score: float) -> di
         "content_type": rec.content_type,
         "headers": json.dumps(headers, ensure_ascii=False, sort_keys=True),
         "body": rec.body,
-        "cheap": score,
+        "cheap_raw": score,
     }
 
 

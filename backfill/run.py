@@ -59,8 +59,9 @@ def backfill_warc(
     on_progress: Callable[[int, int, Counter[str]], None] | None = None,
 ) -> WarcReport:
     """Map every segment, merge the results into `db_path`; see the module docstring."""
+    from backfill.map_stage import batch_counts, stage_versions
     from store.archive import merge_archive_batch
-    from store.process import _load_gazetteer, pipeline_version
+    from store.process import _load_gazetteer
     from store.writer import Writer
 
     if workers is not None and scheduler is not None:
@@ -72,7 +73,7 @@ def backfill_warc(
         if scheduler
         else (f"LocalCluster({workers})" if workers else "in-process")
     )
-    version = pipeline_version(spacy_model)
+    versions = stage_versions(spacy_model)
     start = time.perf_counter()
     with Writer.open(db_path) as w:
         _load_gazetteer(w.con)
@@ -89,17 +90,15 @@ def backfill_warc(
                 scheduler=scheduler,
             )
             for done, table in enumerate(results, 1):
-                from backfill.map_stage import batch_counts
-
                 counts, produced_by = batch_counts(table)
-                if produced_by and produced_by != version:
+                if produced_by and produced_by != versions:
                     raise ConfigError(
-                        f"a worker analysed with pipeline {produced_by}, this client expects "
-                        f"{version}: install the same version of this project (and spaCy "
-                        "model) on every Dask worker"
+                        f"a worker cleaned and analysed with versions {produced_by}, this "
+                        f"client has {versions}: install the same version of this project "
+                        "(and spaCy model) on every Dask worker"
                     )
                 report.counts.update(counts)
-                report.counts.update(merge_archive_batch(w, table, run_id=run_id, version=version))
+                report.counts.update(merge_archive_batch(w, table, run_id=run_id))
                 if on_progress:
                     on_progress(done, len(segments), report.counts)
             if stories:
@@ -107,7 +106,8 @@ def backfill_warc(
 
                 report.stories_changed = update_stories(w.con)
             bad = sum(v for k, v in report.counts.items() if k.startswith("bad:"))
-            status = "partial" if bad or report.counts["analysis_failures"] else "ok"
+            failed = sum(v for k, v in report.counts.items() if k.startswith("analysis_error:"))
+            status = "partial" if bad or failed else "ok"
         finally:
             report.seconds = round(time.perf_counter() - start, 2)
             w.finish_run(run_id, status=status, summary=report.as_dict())

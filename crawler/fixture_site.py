@@ -178,6 +178,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._bench(path, query, base)
         if path.startswith("/panne/"):
             return self._panne(path, base)
+        if path.startswith("/archives/"):
+            return _archives(self, path, base)
         fault = _FAULTS.get(path)
         if fault is not None:
             return fault(self, base)
@@ -291,6 +293,71 @@ _FAULTS = {
     "/documents/rapport-ars-2024.pdf": _Handler._pdf,
     "/actualites/local/offre-partenaire-meteo-du-week-end.html": _Handler._metadata_redirect,
 }
+
+# -- dated sitemap archive (`veille backfill sitemaps`) ----------------------------------
+#
+# /archives/sitemap-index.xml lists one sitemap per month from ARCHIVE_FIRST_MONTH for
+# ARCHIVE_MONTHS months, each with <lastmod> = its newest article; each monthly sitemap
+# lists ARCHIVE_PER_MONTH articles with their <lastmod>. One month is served gzipped.
+
+ARCHIVE_FIRST_MONTH = (2023, 1)
+ARCHIVE_MONTHS = 24
+ARCHIVE_DAYS = (4, 14, 24)  # one article on each of these days of every month
+ARCHIVE_GZIPPED_MONTH = "2024-06"
+
+
+def archive_months() -> list[str]:
+    year, month = ARCHIVE_FIRST_MONTH
+    out = []
+    for k in range(ARCHIVE_MONTHS):
+        y, m = divmod(month - 1 + k, 12)
+        out.append(f"{year + y}-{m + 1:02d}")
+    return out
+
+
+def archive_articles() -> list[tuple[str, str]]:
+    """(path, ISO date) of every archived article, oldest first."""
+    out = []
+    for ym in archive_months():
+        for n, day in enumerate(ARCHIVE_DAYS):
+            out.append((f"/archives/{ym.replace('-', '/')}/article-{n}.html", f"{ym}-{day:02d}"))
+    return out
+
+
+def _archive_sitemap_url(base: str, ym: str) -> str:
+    suffix = ".xml.gz" if ym == ARCHIVE_GZIPPED_MONTH else ".xml"
+    return f"{base}/archives/sitemap-{ym}{suffix}"
+
+
+def _archives(handler: _Handler, path: str, base: str) -> int:
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    if path == "/archives/sitemap-index.xml":
+        items = "".join(
+            f"<sitemap><loc>{_archive_sitemap_url(base, ym)}</loc>"
+            f"<lastmod>{ym}-{ARCHIVE_DAYS[-1]:02d}T23:00:00+01:00</lastmod></sitemap>\n"
+            for ym in archive_months())
+        body = f'<?xml version="1.0"?>\n<sitemapindex {ns}>\n{items}</sitemapindex>\n'
+        return handler._send(200, body.encode(), "application/xml")
+    if path.startswith("/archives/sitemap-"):
+        ym = path.removeprefix("/archives/sitemap-").split(".")[0]
+        if ym not in archive_months() or path != urlsplit(_archive_sitemap_url(base, ym)).path:
+            return handler._send(404, b"introuvable", "text/plain")
+        urls = "".join(f"<url><loc>{base}{p}</loc><lastmod>{d}T08:00:00+01:00</lastmod></url>\n"
+                       for p, d in archive_articles() if d.startswith(ym))
+        body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {ns}>\n{urls}</urlset>\n'.encode()
+        if path.endswith(".gz"):
+            return handler._send(200, gzip.compress(body, mtime=0), "application/x-gzip")
+        return handler._send(200, body, "application/xml")
+    dates = dict(archive_articles())
+    if path in dates:
+        metas = sorted(handler.st.articles.values(), key=lambda m: m["path"])
+        k = list(dates).index(path)
+        meta = {**metas[k % len(metas)], "date": f"{dates[path]}T08:00:00+01:00"}
+        page = render_article(meta, base=base, root=handler.st.root, path=path,
+                              title_suffix=f" ({dates[path]})")
+        return handler._send(200, page)
+    return handler._send(404, b"introuvable", "text/plain")
+
 
 # What a crawl of the fixture site must end with (tests and the demo check these).
 GOOD_ARTICLE_COUNT = 11

@@ -33,13 +33,12 @@ class SourceStats:
     over_limit: int = 0
     fetched: int = 0
     new: int = 0
-    cleaned: int = 0
     failed: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, Any]:
         return {"discovered": self.discovered, "skipped": self.skipped, "gone": self.gone,
                 "over_limit": self.over_limit, "fetched": self.fetched, "new": self.new,
-                "cleaned": self.cleaned, "failed": dict(sorted(self.failed.items()))}
+                "failed": dict(sorted(self.failed.items()))}
 
 
 @dataclass

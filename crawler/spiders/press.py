@@ -9,15 +9,14 @@ Discovery: each start URL is fetched and sniffed by its content, not its name:
 
 Candidates are canonicalised (crawler.urls.canonical_url); those already stored for
 the source, or already requested in this run, are skipped before any fetch. The
-others are fetched (up to `max_pages` per run) and cleaned on the way (nlp.clean),
-and yielded as `FetchedPage`; anything that goes wrong is yielded as a
+others are fetched (up to `max_pages` per run) and yielded as raw `FetchedPage`s
+(cleaning is the analyse stage's job, nlp.stage); anything that goes wrong is yielded as a
 `FetchFailure` with a stable reason code. Per-outlet parsers, if one day needed,
 subclass this spider and override `article_links` for their listing pages.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -32,8 +31,6 @@ from crawler.items import CrawlContext
 from crawler.reasons import reason_for
 from crawler.sources import Source
 from crawler.urls import canonical_url, looks_like_article
-from nlp.clean import clean_html  # imported up front: the first article must not wait for it
-from veille.errors import InputError
 from veille.records import FetchedPage, FetchFailure
 
 _KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date",
@@ -129,33 +126,20 @@ class PressSpider(scrapy.Spider):
 
     # -- articles ----------------------------------------------------------------------
 
-    async def parse_article(self, response: Response) -> AsyncIterator[FetchedPage | FetchFailure]:
+    def parse_article(self, response: Response) -> Iterator[FetchedPage | FetchFailure]:
+        """Fetch and store, nothing more: the analyse stage (`veille process`) cleans the
+        raw page, so a cleaner fix reaches it later (nlp.stage)."""
         source = self.sources[response.meta["source_id"]]
         canon = response.meta["canonical"]
-        stats = self.context.stats_for(source.id)
-        stats.fetched += 1
+        self.context.stats_for(source.id).fetched += 1
         ctype = _header(response, "content-type")
         if not _is_html(ctype, response.body):
             yield self._failure(canon, source, "not_html", f"Content-Type {ctype or 'missing'}")
             return
-        article, clean_error = None, None
-        try:
-            # Off the reactor thread: trafilatura takes tens of ms a page.
-            article = await asyncio.to_thread(
-                clean_html, response.body, source=response.url, url=response.url,
-                max_bytes=self.context.max_page_bytes, encoding=response.encoding)
-        except InputError as exc:
-            clean_error = exc.reason
-        except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the raw page
-            clean_error = f"clean_crash:{type(exc).__name__}"
-            self.logger.exception("cleaning %s crashed", response.url)
-        if article is not None:
-            stats.cleaned += 1
         yield FetchedPage(
             url=canon, final_url=response.url, source_id=source.id, run_id=self.context.run_id,
             status=response.status, fetched_at=_now(), content_type=ctype, body=response.body,
-            headers={k: v for k in _KEPT_HEADERS if (v := _header(response, k))},
-            article=article, clean_error=clean_error)
+            headers={k: v for k in _KEPT_HEADERS if (v := _header(response, k))})
 
     # -- failures ----------------------------------------------------------------------
 

@@ -60,6 +60,18 @@ def test_cli_rerun_is_idempotent(reference, sample, tmp_path) -> None:
     assert snapshot(copy) == before
 
 
+def test_archived_pages_went_through_the_one_analyse_stage(reference, tmp_path) -> None:
+    """`veille process` finds nothing left to clean or analyse: the WARC ingest stored
+    text and facts stamped with the current clean and analysis versions."""
+    from store.process import process
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(reference[0], copy)
+    report = process(copy, spacy_model=SPACY_MODEL, embedding_model=None)
+    assert report.selected == 0 and report.analysed == 0
+    assert snapshot(copy) == snapshot(reference[0])
+
+
 @pytest.mark.integration
 def test_local_cluster_of_two_workers_stores_the_same(
     reference, sample, sample_sources, tmp_path

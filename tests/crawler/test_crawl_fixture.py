@@ -23,6 +23,7 @@ def test_fixture_crawl_stores_good_articles_once_and_every_fault(site, tmp_path)
     assert code == 1 and first["status"] == "partial"  # the faults make it partial
     totals = first["totals"]
     assert totals["new"] == fixture_site.GOOD_ARTICLE_COUNT
+    _clean(db)
 
     con = connect(db, read_only=True)
     try:
@@ -51,6 +52,7 @@ def test_fixture_crawl_stores_good_articles_once_and_every_fault(site, tmp_path)
 
     fixture_site.clear_hits()
     _, second = crawl(sources, db)
+    assert _clean(db).selected == 0  # nothing new to clean
     article_paths = {p for p in fixture_site.state.articles}
     fetched_again = [h.path for h in fixture_site.hits() if h.path.split("?")[0] in article_paths]
     assert fetched_again == []
@@ -63,6 +65,13 @@ def test_fixture_crawl_stores_good_articles_once_and_every_fault(site, tmp_path)
     refetched = {h.path for h in fixture_site.hits()}
     assert "/documents/rapport-ars-2024.pdf" not in refetched
     assert "/actualites/sante/article-supprime.html" not in refetched
+
+
+def _clean(db):
+    """The crawl stores raw pages; the analyse stage cleans them (here without the models)."""
+    from store.process import process
+
+    return process(db, analyse=False, stories=False)
 
 
 def test_a_timed_out_crawl_says_so_and_keeps_what_it_fetched(site, tmp_path):

@@ -42,7 +42,16 @@ def process(
     reprocess: Annotated[
         bool, typer.Option(help="Re-analyse every article, even if up to date.")
     ] = False,
-    limit: Annotated[int | None, typer.Option(help="Analyse at most N articles this run.")] = None,
+    reclean: Annotated[
+        bool,
+        typer.Option(
+            help="Rebuild the text of stored pages an older cleaner version cleaned, from their "
+            "kept HTML; changed texts are re-analysed."
+        ),
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option(help="Clean + analyse at most N pages/articles this run.")
+    ] = None,
     batch_size: Annotated[
         int, typer.Option(help="Articles per analysis batch / transaction.")
     ] = 64,
@@ -50,8 +59,10 @@ def process(
         bool, typer.Option(help="Compute embeddings for similar-initiative search.")
     ] = True,
 ) -> None:
-    """Analyse stored articles not yet processed by the current NLP pipeline version.
+    """The analyse stage: clean new pages from their raw HTML, analyse pending articles.
 
+    Articles are re-analysed when the analysis version (components, resources, model)
+    changes; `--reclean` also re-cleans pages when the cleaner version changed.
     Idempotent: re-running inserts nothing; a killed run resumes where it stopped.
     """
     from rich.console import Console
@@ -80,6 +91,7 @@ def process(
         report = run(
             settings.db_path,
             reprocess=reprocess,
+            reclean=reclean,
             limit=limit,
             batch_size=batch_size,
             spacy_model=settings.spacy_model,
@@ -88,8 +100,9 @@ def process(
         )
     data = report.as_dict()
     console.print(
-        f"pipeline {data['pipeline_version']}: {data['selected']} selected, "
-        f"{data['analysed']} analysed "
+        f"cleaner {data['clean_version']}, analysis {data['pipeline_version']}: "
+        f"{data['selected']} selected, {data['cleaned']} cleaned ({data['clean_failed']} "
+        f"unreadable, {data['text_changed']} changed), {data['analysed']} analysed "
         f"({data['relevant']} relevant), {data['failed']} failed; {data['communes']} communes, "
         f"{data['initiatives']} initiatives, {data['figures']} figures; "
         f"{data['stories_changed']} story assignments; {data['embedded']} vectors"
