@@ -60,6 +60,7 @@ def backfill_warc(
 ) -> WarcReport:
     """Map every segment, merge the results into `db_path`; see the module docstring."""
     from backfill.map_stage import batch_counts, stage_versions
+    from crawler.lock import crawl_lock
     from store.archive import merge_archive_batch
     from store.process import _load_gazetteer
     from store.writer import Writer
@@ -75,7 +76,8 @@ def backfill_warc(
     )
     versions = stage_versions(spacy_model)
     start = time.perf_counter()
-    with Writer.open(db_path) as w:
+    # One job that brings pages in at a time per database: crawl, sitemap or WARC backfill.
+    with crawl_lock(db_path), Writer.open(db_path) as w:
         _load_gazetteer(w.con)
         w.upsert_sources(sources)
         run_id = w.start_run(kind="warc", sources=[s.id for s in sources])
@@ -150,6 +152,7 @@ def _map(
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            silence_logs=logging.ERROR,  # not the nannies' shutdown chatter on the console
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -17,3 +17,5 @@ COMMENT ON COLUMN page_archive.warc_length IS 'Compressed length of the record i
 COMMENT ON COLUMN page_archive.warc_record_id IS 'WARC-Record-ID header of the record.';
 COMMENT ON COLUMN page_archive.warc_date IS 'WARC-Date of the record: when the archive fetched the page (UTC).';
 COMMENT ON COLUMN page_archive.run_id IS 'Backfill run that stored it (crawl_runs.run_id).';
+
+COMMENT ON COLUMN crawl_runs.kind IS 'What ran: "crawl", "process", "nightly", "backfill" (sitemap archives) or "warc" (web archives, with the map stage''s and merge''s counts in summary).';

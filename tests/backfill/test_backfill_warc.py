@@ -86,10 +86,3 @@ def test_local_cluster_of_two_workers_stores_the_same(
     )
     assert report.executor == "LocalCluster(2)"
     assert snapshot(db) == snapshot(reference[0])
-
-
-def test_make_sample_writes_a_usable_archive(tmp_path) -> None:
-    result = CliRunner().invoke(app, ["backfill", "warc", "--make-sample", str(tmp_path / "s")])
-    assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "s").glob("*.warc.gz"))) == 5
-    assert (tmp_path / "s" / "sources.toml").is_file()

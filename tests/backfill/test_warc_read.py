@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from typer.testing import CliRunner
+
 from backfill.map_stage import HostIndex, batch_counts, map_segment
 from backfill.warc_read import fetch_range, read_segment
+from veille.cli import app
 from veille.records import WarcSegment
 
 
@@ -58,3 +61,10 @@ def test_host_index_matches_subdomains_only_of_registry_domains(sample_sources) 
     assert hosts.source_for("https://echo-du-cantal.example.evil.org/a.html") is None
     assert hosts.source_for("https://notecho-du-cantal.example/a.html") is None
     assert hosts.source_for("not a url") is None
+
+
+def test_make_sample_writes_a_usable_archive(tmp_path) -> None:
+    result = CliRunner().invoke(app, ["backfill", "warc", "--make-sample", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "s").glob("*.warc.gz"))) == 5
+    assert (tmp_path / "s" / "sources.toml").is_file()
