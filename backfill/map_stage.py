@@ -113,10 +113,16 @@ def schema() -> Any:
 
 
 def map_segment(
-    segment: WarcSegment, *, sources: list[Source], spacy_model: str, analyse: bool = True
+    segment: WarcSegment,
+    *,
+    sources: list[Source],
+    spacy_model: str,
+    analyse: bool = True,
+    stored: frozenset[str] = frozenset(),
 ) -> Any:
     """Filter, clean, score and analyse one segment; returns a pyarrow Table (see module doc).
 
+    `stored`: canonical URLs already in the store with current versions (skipped).
     `analyse=False` stops after cleaning (the filter benchmark, the reader tests).
     """
     import pyarrow as pa
@@ -148,6 +154,9 @@ def map_segment(
             counts["skipped:duplicate"] += 1
             continue
         seen.add(url)
+        if url in stored:
+            counts["skipped:stored"] += 1
+            continue
         outcome, detail, text = _readable(rec)
         if outcome:
             # Damage (an undecodable page) is "bad"; HTTP errors, PDFs… are ordinary "rejected".

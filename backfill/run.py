@@ -11,7 +11,9 @@ Workers return Arrow tables; this process alone writes DuckDB, merging the table
 segment order so that which copy of a URL is kept does not depend on which worker
 finished first. A worker that dies loses its tasks to the scheduler, which runs them
 again elsewhere (Dask's `allowed-failures`); the merge is idempotent, so nothing is
-stored twice.
+stored twice. Pages already stored from an archive with the current clean and analysis
+versions are skipped by the map stage: a re-run, or a run resumed after a kill, only
+re-reads the files.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def backfill_warc(
     """Map every segment, merge the results into `db_path`; see the module docstring."""
     from backfill.map_stage import batch_counts, stage_versions
     from crawler.lock import crawl_lock
-    from store.archive import merge_archive_batch
+    from store.archive import archived_current, merge_archive_batch
     from store.process import _load_gazetteer
     from store.writer import Writer
 
@@ -83,6 +85,7 @@ def backfill_warc(
         run_id = w.start_run(kind="warc", sources=[s.id for s in sources])
         report = WarcReport(run_id=run_id, executor=executor, segments=len(segments))
         status = "failed"
+        stored = archived_current(w.con, *versions.split("|"))
         try:
             results = _map(
                 segments,
@@ -90,6 +93,7 @@ def backfill_warc(
                 spacy_model=spacy_model,
                 workers=workers,
                 scheduler=scheduler,
+                stored=stored,
             )
             for done, table in enumerate(results, 1):
                 counts, produced_by = batch_counts(table)
@@ -123,12 +127,14 @@ def _map(
     spacy_model: str,
     workers: int | None,
     scheduler: str | None,
+    stored: frozenset[str],
 ) -> Iterator[Any]:
     from backfill.map_stage import map_segment
 
+    options = {"sources": sources, "spacy_model": spacy_model, "stored": stored}
     if workers is None and scheduler is None:
         for segment in segments:
-            yield map_segment(segment, sources=sources, spacy_model=spacy_model)
+            yield map_segment(segment, **options)
         return
     from distributed import Client, LocalCluster
 
@@ -141,7 +147,7 @@ def _map(
                 "`dask scheduler` and `dask worker ADDRESS` on each machine"
             ) from None
         with client:
-            yield from _on_dask(client, segments, sources=sources, spacy_model=spacy_model)
+            yield from _on_dask(client, segments, options)
         return
     # Processes, one thread each: spaCy is not shared across threads and the GIL would
     # serialise the work anyway. No dashboard: the job needs no web server.
@@ -156,12 +162,10 @@ def _map(
         ) as cluster,
         Client(cluster) as client,
     ):
-        yield from _on_dask(client, segments, sources=sources, spacy_model=spacy_model)
+        yield from _on_dask(client, segments, options)
 
 
-def _on_dask(
-    client: Any, segments: list[WarcSegment], *, sources: list[Source], spacy_model: str
-) -> Iterator[Any]:
+def _on_dask(client: Any, segments: list[WarcSegment], options: dict[str, Any]) -> Iterator[Any]:
     """Submit one task per segment; yield their tables in segment order."""
     from distributed import as_completed
 
@@ -170,13 +174,17 @@ def _on_dask(
     # the spaCy pipeline once, before its first task.
     from backfill.dask_plugin import PipelinePlugin
 
-    client.register_plugin(PipelinePlugin(spacy_model), name=f"veille-spacy-{spacy_model}")
+    model = options["spacy_model"]
+    client.register_plugin(PipelinePlugin(model), name=f"veille-spacy-{model}")
+    # The set of stored URLs goes to every worker once, not with each task.
+    stored = client.scatter([options["stored"]], broadcast=True)[0]
     futures = {
         client.submit(
             map_segment_task,
             segment,
-            sources=sources,
-            spacy_model=spacy_model,
+            sources=options["sources"],
+            spacy_model=model,
+            stored=stored,
             key=f"warc-map-{token}-{i:06d}",
             pure=False,
         ): i
@@ -192,11 +200,13 @@ def _on_dask(
             want += 1
 
 
-def map_segment_task(segment: WarcSegment, *, sources: list[Source], spacy_model: str) -> Any:
+def map_segment_task(
+    segment: WarcSegment, *, sources: list[Source], spacy_model: str, stored: frozenset[str]
+) -> Any:
     """The Dask task (a module-level function, importable on every worker)."""
     from backfill.map_stage import map_segment
 
-    return map_segment(segment, sources=sources, spacy_model=spacy_model)
+    return map_segment(segment, sources=sources, spacy_model=spacy_model, stored=stored)
 
 
 def local_segments(paths: list[str]) -> list[WarcSegment]:

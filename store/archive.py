@@ -63,6 +63,21 @@ def merge_archive_batch(writer: Any, table: Any, *, run_id: str) -> Counter[str]
     return counts
 
 
+def archived_current(con: Any, clean_version: str, analysis_version: str) -> frozenset[str]:
+    """URLs read from an archive before and already cleaned and analysed by these versions:
+    the map stage skips them, so a re-run (or a resumed one) costs only the reading."""
+    rows = con.execute(
+        """
+        SELECT pa.url FROM page_archive pa JOIN pages p USING (url)
+        LEFT JOIN articles a USING (url)
+        WHERE p.clean_version = ?
+          AND (a.article_id IS NULL OR a.pipeline_version = ?)
+        """,
+        [clean_version, analysis_version],
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
 def _save_provenance(writer: Any, kept: list[dict[str, Any]], run_id: str) -> int:
     import pyarrow as pa
 
