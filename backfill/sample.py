@@ -4,8 +4,9 @@
 articles (demo/site/articles, rendered as the demo server renders them) under three
 invented hosts (`*.example`, a reserved name), plus the noise a real archive has:
 request and metadata records, other hosts, a PDF, a 404, a redirect, a binary page
-sent as HTML, a page whose declared charset is wrong, a tracking-parameter copy of an
-article, and one file cut in the middle of a record. It also writes `sources.toml`
+sent as HTML, a page whose declared charset is wrong (decoded anyway), a page that no
+charset decodes, a tracking-parameter copy of an article, and one file cut in the
+middle of a record. It also writes `sources.toml`
 for the three outlets. Everything is deterministic (fixed dates and record ids).
 """
 
@@ -145,6 +146,12 @@ def make_sample(
         "</head><body><p>La fête a réuni les amateurs près du théâtre.</p></body></html>"
     )
     record(writers[0], f"https://{vosges}/culture/fete-epinal.html", latin.encode("cp1252"))
+    # Bytes that no known charset decodes, sent as HTML: damage, counted as bad:decode.
+    record(
+        writers[0],
+        f"https://{cher}/archives/page-illisible.html",
+        b"<html><body>" + bytes(range(128, 256)) * 40 + b"</body></html>",
+    )
     paths = []
     for i, buf in enumerate(buffers):
         path = out / f"sample-{i:02d}.warc.gz"

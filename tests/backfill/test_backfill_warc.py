@@ -29,8 +29,14 @@ def test_in_process_run_stores_each_article_once_with_provenance(reference, samp
     assert {p[0] for p in snap["provenance"]} == {p[0] for p in snap["pages"]}
     assert all(name.startswith("sample-") and off >= 0 for _, name, off in snap["provenance"])
     assert snap["article_communes"] and snap["initiatives"] and snap["stories"]
-    assert {r for _, r in snap["failures"]} == {"not_html", "http_404", "http_301", "truncated"}
-    assert c["bad:truncated"] == 1 and c["skipped:offsite"] == 15
+    assert {r for _, r in snap["failures"]} == {
+        "not_html",
+        "http_404",
+        "http_301",
+        "truncated",
+        "decode",
+    }
+    assert c["bad:truncated"] == 1 and c["bad:decode"] == 1 and c["skipped:offsite"] == 15
     # Dates come from the archive (WARC-Date), not from the time of the backfill.
     assert all(str(a[2]).startswith("2026-11-20") for a in snap["articles"])
 

@@ -46,7 +46,9 @@ def test_filter_keeps_registry_candidates_and_says_why_others_went(sample, sampl
     assert kept and all(r["article"] and r["body"] for r in kept)
     assert all(".example/" in r["url"] and "journal-national" not in r["url"] for r in rows)
     reasons = {r["reject_reason"] for r in rows if r["reject_reason"]}
-    assert reasons == {"not_html", "http_404", "http_301"}
+    assert reasons == {"not_html", "http_404", "http_301", "decode"}
+    assert counts["bad:decode"] == 1  # damage; the 404 and the PDF are mere rejections
+    assert counts["rejected:http_404"] == 1 and counts["rejected:not_html"] == 2
     assert counts["skipped:offsite"] == 3 and counts["skipped:request"] > 0
     assert counts["candidates"] == len(kept)
     # The page in windows-1252 that declares utf-8 decodes; it is simply not a candidate.
