@@ -27,6 +27,7 @@ from veille.records import (
     FetchFailure,
     PageResult,
     analysis_from_dict,
+    from_dict,
 )
 
 
@@ -171,7 +172,7 @@ def _result(row: dict[str, Any]) -> PageResult:
         url=row["url"],
         source_id=row["source_id"],
         clean_version=row["clean_version"],
-        article=CleanArticle(**json.loads(row["article"])) if row["article"] else None,
+        article=from_dict(CleanArticle, json.loads(row["article"])) if row["article"] else None,
         clean_error=row["clean_error"],
         cheap_relevance=row["cheap_relevance"],
         analysis_version=row["analysis_version"],

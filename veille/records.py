@@ -192,30 +192,43 @@ class WarcSegment:
     ranges: tuple[tuple[int, int], ...] | None = None
 
 
-def analysis_from_dict(data: dict[str, Any]) -> Analysis:
-    """The inverse of `Analysis.to_dict()` (analyses travel between processes as JSON)."""
+def from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
+    """Rebuild a record from `asdict()` / `to_dict()` output (records travel between
+    processes as JSON): nested records, optional records and tuples are rebuilt from
+    the field types, so a field added to a record needs no change here."""
+    import dataclasses
+    import typing
 
-    def spans(items: list[dict[str, Any]]) -> tuple[Span, ...]:
-        return tuple(Span(**s) for s in items)
-
-    def areas(items: list[dict[str, Any]]) -> tuple[AreaLink, ...]:
-        return tuple(AreaLink(a["code"], a["name"], spans(a["mentions"])) for a in items)
-
-    return Analysis(
-        source=data["source"],
-        title=data["title"],
-        published=data["published"],
-        lang=data["lang"],
-        communes=tuple(
-            CommuneLink(**{**c, "mentions": spans(c["mentions"])}) for c in data["communes"]
-        ),
-        departements=areas(data["departements"]),
-        regions=areas(data["regions"]),
-        relevant=data["relevant"],
-        relevance=data["relevance"],
-        initiatives=tuple(
-            Initiative(**{**i, "actors": tuple(i["actors"]), "evidence": Span(**i["evidence"])})
-            for i in data["initiatives"]
-        ),
-        figures=tuple(Figure(**f) for f in data["figures"]),
+    hints = typing.get_type_hints(cls)
+    return cls(
+        **{
+            f.name: _from_plain(hints[f.name], data[f.name])
+            for f in dataclasses.fields(cls)
+            if f.name in data
+        }
     )
+
+
+def _from_plain(kind: Any, value: Any) -> Any:
+    import dataclasses
+    import types
+    import typing
+
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(kind):
+            if arg is not type(None):
+                return _from_plain(arg, value)
+    if origin is tuple:
+        item = typing.get_args(kind)[0]
+        return tuple(_from_plain(item, v) for v in value)
+    if dataclasses.is_dataclass(kind) and isinstance(value, dict):
+        return from_dict(kind, value)
+    return value
+
+
+def analysis_from_dict(data: dict[str, Any]) -> Analysis:
+    """The inverse of `Analysis.to_dict()`."""
+    return from_dict(Analysis, data)
