@@ -31,6 +31,7 @@ _SKIP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.
 _TAG = re.compile(r"<[^>]*>")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _DAMAGE = {"decode", "binary"}
+_WRONG_DECLARATION = {"declared_invalid", "utf8_over_declared"}
 _KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language")
 
 
@@ -249,6 +250,11 @@ def _fill(row: dict[str, Any], result: PageResult, counts: Counter[str]) -> None
         counts[f"clean_error:{result.clean_error}"] += 1
         return
     counts["cleaned"] += 1
+    # A wrong charset declaration is survived (nlp.decode) but counted: `charset:REASON`
+    # from the decoding decision the cleaner records on the article, when it records one.
+    charset = getattr(result.article, "charset", None)
+    if charset is not None and charset.reason.split("+")[0] in _WRONG_DECLARATION:
+        counts[f"charset:{charset.reason}"] += 1
     row["article"] = json.dumps(asdict(result.article), ensure_ascii=False)
     row["analysis_version"] = result.analysis_version
     if result.analysis is not None:
