@@ -91,7 +91,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
             p.terminate()
         for p in reversed(procs):
             try:
-                p.wait(timeout=20)
+                p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
