@@ -30,16 +30,21 @@ log = logging.getLogger(__name__)
 @dataclass
 class BackfillStats:
     sitemaps: int = 0  # sitemaps (and robots.txt) read
-    listed: int = 0  # article URLs of the period added to the frontier
+    listed: int = 0  # URLs added to the frontier to fetch (older ones wait for an earlier --since)
     known: int = 0  # listed URLs already stored (by the crawl): not fetched
     undated: int = 0  # listed URLs without a date: not fetched
     fetched: int = 0  # article pages stored by this run
     failed: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sitemaps": self.sitemaps, "listed": self.listed, "known": self.known,
-                "undated": self.undated, "fetched": self.fetched,
-                "failed": dict(sorted(self.failed.items()))}
+        return {
+            "sitemaps": self.sitemaps,
+            "listed": self.listed,
+            "known": self.known,
+            "undated": self.undated,
+            "fetched": self.fetched,
+            "failed": dict(sorted(self.failed.items())),
+        }
 
 
 @dataclass
@@ -141,8 +146,11 @@ class BackfillPipeline:
             ctx.close_reason = reason
             ctx.frontier.sync()
             ctx.pending = ctx.frontier.pending_count(list(ctx.sources), since=ctx.since)
-            status = "ok" if reason == "finished" and not ctx.stats.failed and not any(
-                ctx.pending) else "partial"
+            status = (
+                "ok"
+                if reason == "finished" and not ctx.stats.failed and not any(ctx.pending)
+                else "partial"
+            )
             self.writer.finish_run(ctx.run_id, status=status, summary=summary_dict(ctx))
         except Exception as exc:
             self._store_failed(exc)
@@ -167,15 +175,26 @@ def seeds(source: Source) -> list[str]:
 
 
 def summary_dict(ctx: BackfillContext) -> dict[str, Any]:
-    return {"since": ctx.since.isoformat(), "max_pages": ctx.max_pages,
-            "close_reason": ctx.close_reason or "finished", **ctx.stats.to_dict(),
-            "pending_sitemaps": ctx.pending[0], "pending_articles": ctx.pending[1]}
+    return {
+        "since": ctx.since.isoformat(),
+        "max_pages": ctx.max_pages,
+        "close_reason": ctx.close_reason or "finished",
+        **ctx.stats.to_dict(),
+        "pending_sitemaps": ctx.pending[0],
+        "pending_articles": ctx.pending[1],
+    }
 
 
-def run_backfill(*, sources: Iterable[Source], db_path: str | Path, since: date,
-                 max_pages: int | None = None, settings: Settings | None = None,
-                 overrides: Mapping[str, Any] | None = None,
-                 on_progress: Callable[[int, int], None] | None = None) -> BackfillSummary:
+def run_backfill(
+    *,
+    sources: Iterable[Source],
+    db_path: str | Path,
+    since: date,
+    max_pages: int | None = None,
+    settings: Settings | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BackfillSummary:
     """Walk the sources' sitemap archives into `db_path`. Raises AlreadyRunningError (exit 75)
     when a crawl or backfill holds the database, StoreError when the store failed."""
     from scrapy.crawler import AsyncCrawlerProcess
@@ -185,13 +204,21 @@ def run_backfill(*, sources: Iterable[Source], db_path: str | Path, since: date,
     from crawler.spiders.backfill import SitemapBackfillSpider
 
     settings = settings or Settings()
-    conf = scrapy_settings(settings, overrides={
-        "ITEM_PIPELINES": {"crawler.backfill.BackfillPipeline": 300},
-        **(overrides or {}),
-    })
-    ctx = BackfillContext(sources={s.id: s for s in sources}, db_path=str(db_path), since=since,
-                          max_pages=max_pages, max_page_bytes=int(conf["DOWNLOAD_MAXSIZE"]),
-                          on_progress=on_progress)
+    conf = scrapy_settings(
+        settings,
+        overrides={
+            "ITEM_PIPELINES": {"crawler.backfill.BackfillPipeline": 300},
+            **(overrides or {}),
+        },
+    )
+    ctx = BackfillContext(
+        sources={s.id: s for s in sources},
+        db_path=str(db_path),
+        since=since,
+        max_pages=max_pages,
+        max_page_bytes=int(conf["DOWNLOAD_MAXSIZE"]),
+        on_progress=on_progress,
+    )
     with crawl_lock(db_path):
         process = AsyncCrawlerProcess(conf)
         process.crawl(SitemapBackfillSpider, context=ctx)
@@ -199,8 +226,13 @@ def run_backfill(*, sources: Iterable[Source], db_path: str | Path, since: date,
     if not ctx.run_id:
         raise VeilleError(f"the backfill did not start (store {db_path}); see the log above")
     if ctx.store_error:
-        raise StoreError(f"the backfill could not write to {db_path}: {ctx.store_error}; "
-                         "pages already written are kept; re-run to continue.")
-    status = "ok" if ctx.close_reason == "finished" and not ctx.stats.failed and not any(
-        ctx.pending) else "partial"
+        raise StoreError(
+            f"the backfill could not write to {db_path}: {ctx.store_error}; "
+            "pages already written are kept; re-run to continue."
+        )
+    status = (
+        "ok"
+        if ctx.close_reason == "finished" and not ctx.stats.failed and not any(ctx.pending)
+        else "partial"
+    )
     return BackfillSummary(run_id=ctx.run_id, status=status, data=summary_dict(ctx))

@@ -108,16 +108,8 @@ class StorePipeline:
 
 
 def permanent_failures(writer: Any, source_ids: list[str]) -> dict[str, set[str]]:
-    """URLs that failed for good in an earlier run, per source. The writer contract has
-    no reader for this, so it reads fetch_failures on the writer's own connection."""
-    rows = writer.con.execute(
-        "SELECT DISTINCT source_id, url FROM fetch_failures WHERE reason IN "
-        f"({', '.join('?' * len(PERMANENT_REASONS))})", list(PERMANENT_REASONS)).fetchall()
-    out: dict[str, set[str]] = {sid: set() for sid in source_ids}
-    for sid, url in rows:
-        if sid in out:
-            out[sid].add(url)
-    return out
+    """URLs that failed for good in an earlier run, per source (SQL lives in the Writer)."""
+    return writer.permanent_failures(source_ids, PERMANENT_REASONS)
 
 
 def summary_dict(ctx: CrawlContext) -> dict[str, Any]:

@@ -5,6 +5,9 @@ Scoring, as defined in shared/dev/README.md:
 - primary: recall of gold primary communes predicted as primary;
 - relevance: accuracy, precision, recall;
 - initiatives: micro P/R/F1 over distinct (article, type);
+- placed: micro P/R/F1 over distinct (article, type, commune), the initiatives as the map
+  and the commune pages show them; a null commune is a value of its own (national or
+  regional measures), and a gold `alt_insee` is accepted for the commune;
 - figures: micro P/R/F1 over (article, kind, value within 1 %, 2 % for densities).
 """
 
@@ -61,6 +64,7 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
 def score(pairs: Iterable[tuple[dict[str, Any], Analysis]]) -> dict[str, Any]:
     """Score (gold record, predicted analysis) pairs; returns a JSON-able report."""
     communes, primary, inits, figs = Counts(), Counts(), Counts(), Counts()
+    placed = Counts()
     rel = Counts()
     n = correct = 0
     details = []
@@ -70,6 +74,10 @@ def score(pairs: Iterable[tuple[dict[str, Any], Analysis]]) -> dict[str, Any]:
         g_types = {i["type"] for i in gold.get("initiatives", [])}
         p_types = {i.type for i in pred.initiatives}
         inits.add(len(g_types & p_types), len(p_types - g_types), len(g_types - p_types))
+        g_placed, p_placed = _placed(gold, pred)
+        placed.add(
+            len(g_placed & p_placed), len(p_placed - g_placed), len(g_placed - p_placed)
+        )
         fig_miss, fig_extra = _score_figures(gold.get("figures", []), pred, figs)
         if "relevant" in gold:
             correct += gold["relevant"] == pred.relevant
@@ -84,6 +92,8 @@ def score(pairs: Iterable[tuple[dict[str, Any], Analysis]]) -> dict[str, Any]:
                 **miss,
                 "initiatives_missed": sorted(g_types - p_types),
                 "initiatives_extra": sorted(p_types - g_types),
+                "placed_missed": sorted(_show(x) for x in g_placed - p_placed),
+                "placed_extra": sorted(_show(x) for x in p_placed - g_placed),
                 "figures_missed": fig_miss,
                 "figures_extra": fig_extra,
             }
@@ -99,6 +109,7 @@ def score(pairs: Iterable[tuple[dict[str, Any], Analysis]]) -> dict[str, Any]:
             "recall": rel_scores["recall"],
         },
         "initiatives": inits.scores(),
+        "placed": placed.scores(),
         "figures": figs.scores(),
         "details": details,
     }
@@ -123,6 +134,21 @@ def _score_communes(gold: dict, pred: Analysis, counts: Counts, primary: Counts)
         "communes_missed": sorted(gold_codes - predicted),
         "communes_extra": sorted(f"{names.get(x, '?')} {x}" for x in predicted - gold_codes),
     }
+
+
+def _placed(gold: dict, pred: Analysis) -> tuple[set, set]:
+    """(type, commune) pairs of gold and prediction, predicted codes mapped to gold codes."""
+    accepted: dict[str, str] = {}
+    for c in gold.get("communes", []):
+        for alt in _as_list(c.get("alt_insee")):
+            accepted[alt] = c["insee"]
+    g = {(i["type"], i.get("commune_insee")) for i in gold.get("initiatives", [])}
+    p = {(i.type, accepted.get(i.commune_insee, i.commune_insee)) for i in pred.initiatives}
+    return g, p
+
+
+def _show(pair: tuple[str, str | None]) -> str:
+    return f"{pair[0]}@{pair[1] or '-'}"
 
 
 def _score_figures(gold_figs: list[dict], pred: Analysis, counts: Counts) -> tuple[list, list]:
@@ -170,7 +196,7 @@ def print_report(report: dict[str, Any]) -> None:
     table = Table(
         "metric", "precision", "recall", "F1 / accuracy", title=f"{report['articles']} articles"
     )
-    for key in ("communes", "initiatives", "figures"):
+    for key in ("communes", "initiatives", "placed", "figures"):
         s = report[key]
         table.add_row(key, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}")
     table.add_row("primary communes", "", f"{report['primary_recall']:.3f}", "")

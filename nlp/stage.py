@@ -102,13 +102,11 @@ def analyse_articles(
     failed: dict[str, tuple[str, str]] = {}
     for region, group in by_region.items():
         try:
-            if not hasattr(analyzer, "analyze_many"):
-                raise NotImplementedError
             analyses = list(analyzer.analyze_many([a for _, a in group], region_hint=region))
             done.update((key, an) for (key, _), an in zip(group, analyses, strict=True))
             continue
-        except Exception:  # noqa: BLE001 - isolate the culprit below
-            pass
+        except Exception as exc:  # noqa: BLE001 - isolate the culprit below
+            log.info("batch of %d failed (%s): analysing one by one", len(group), exc)
         for key, article in group:
             try:
                 done[key] = analyzer.analyze(article, region_hint=region)

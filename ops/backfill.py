@@ -27,9 +27,21 @@ def nightly_backfill(
     seconds: float,
 ) -> dict[str, Any]:
     """Run one budgeted backfill; returns its summary (status "ok" unless pages failed)."""
-    cmd = [sys.executable, "-c", "from veille.cli import main; main()", "backfill", "sitemaps",
-           "--since", settings.backfill_since, "--max-pages", str(settings.nightly_backfill_pages),
-           "--db", settings.db_path, "--format", "json"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from veille.cli import main; main()",
+        "backfill",
+        "sitemaps",
+        "--since",
+        settings.backfill_since,
+        "--max-pages",
+        str(settings.nightly_backfill_pages),
+        "--db",
+        settings.db_path,
+        "--format",
+        "json",
+    ]
     if sources_file:
         cmd += ["--sources", str(sources_file)]
     for sid in only or ():
@@ -51,9 +63,12 @@ def _env(settings: Settings) -> dict[str, str]:
     import os
 
     env = dict(os.environ)
-    env.update({
-        "VEILLE_USER_AGENT": settings.user_agent, "VEILLE_CONTACT_URL": settings.contact_url,
-        "VEILLE_DOWNLOAD_DELAY": str(settings.download_delay),
-        "VEILLE_MAX_PAGE_BYTES": str(settings.max_page_bytes),
-    })
+    env.update(
+        {
+            "VEILLE_USER_AGENT": settings.user_agent,
+            "VEILLE_CONTACT_URL": settings.contact_url,
+            "VEILLE_DOWNLOAD_DELAY": str(settings.download_delay),
+            "VEILLE_MAX_PAGE_BYTES": str(settings.max_page_bytes),
+        }
+    )
     return env

@@ -19,7 +19,7 @@ import gzip
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +50,10 @@ pipeline_version = analysis_version
 
 class AnalyzerLike(Protocol):
     def analyze(self, article: CleanArticle, *, region_hint: str | None = None) -> Analysis: ...
+
+    def analyze_many(
+        self, articles: Iterable[CleanArticle], *, region_hint: str | None = None
+    ) -> Iterable[Analysis]: ...
 
 
 @dataclass
@@ -240,16 +244,12 @@ def process(
             if on_progress:
                 on_progress(done, report.selected)
         if stories:
-            from store.stories import update_stories
-
             with clock("stories"):
-                report.stories_changed = update_stories(con)
+                report.stories_changed = w.update_stories()
         if embedding_model:
-            from store.similar import embed_pending
-
             try:
                 with clock("embed"):
-                    report.embedded = embed_pending(con, model_id=embedding_model)
+                    report.embedded = w.embed_pending(model_id=embedding_model)
             except Exception as exc:  # embeddings are an extra: never lose the analysis for them
                 log.warning("embeddings skipped: %s", exc)
                 report.embed_skipped = f"{type(exc).__name__}: {exc}"

@@ -78,18 +78,14 @@ def _write_cleaned(con: Any, results: Sequence[PageResult]) -> None:
     con.register(
         "_cleaned",
         pa.Table.from_pylist(
-            [
-                {"url": r.url, "clean_version": r.clean_version, "clean_error": r.clean_error}
-                for r in results
-            ],
-            schema=pa.schema(
-                [("url", pa.string()), ("clean_version", pa.string()), ("clean_error", pa.string())]
-            ),
+            [_cleaned_row(r) for r in results],
+            schema=pa.schema([(name, pa.string()) for name in _CLEANED_COLUMNS]),
         ),
     )
     con.execute(
-        "UPDATE pages SET clean_version = c.clean_version, clean_error = c.clean_error "
-        "FROM _cleaned c WHERE pages.url = c.url"
+        "UPDATE pages SET clean_version = c.clean_version, clean_error = c.clean_error, "
+        "charset_declared = c.charset_declared, charset_used = c.charset_used, "
+        "charset_reason = c.charset_reason FROM _cleaned c WHERE pages.url = c.url"
     )
     con.unregister("_cleaned")
     rows = [_article_row(r) for r in results if r.article is not None]
@@ -229,6 +225,29 @@ def _write_analyses(
             """,
             [aid, version, stage, reason, message[:2000], now, aid],
         )
+
+
+_CLEANED_COLUMNS = (
+    "url",
+    "clean_version",
+    "clean_error",
+    "charset_declared",
+    "charset_used",
+    "charset_reason",
+)
+
+
+def _cleaned_row(r: PageResult) -> dict[str, str | None]:
+    """The page's side of a cleaning: its version, error, and how its bytes were decoded."""
+    charset = r.article.charset if r.article is not None else None
+    return {
+        "url": r.url,
+        "clean_version": r.clean_version,
+        "clean_error": r.clean_error,
+        "charset_declared": charset.declared if charset else None,
+        "charset_used": charset.used if charset else None,
+        "charset_reason": charset.reason if charset else None,
+    }
 
 
 def _article_row(r: PageResult) -> dict[str, Any]:

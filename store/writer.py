@@ -25,7 +25,7 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,7 +150,7 @@ class Writer:
         with self.transaction() as con:
             before = con.execute("SELECT count(*) FROM pages").fetchall()[0][0]
             con.register("_new_pages", page_table)
-            con.execute(
+            con.execute(  # columns by name: migrations append columns in any order
                 f"INSERT INTO pages ({', '.join(page_schema.names)}) "
                 "SELECT * FROM _new_pages ON CONFLICT DO NOTHING"
             )
@@ -181,30 +181,126 @@ class Writer:
             )
         return len(rows)
 
-    def prune_raw_bodies(self, *, keep_all: bool = False, raw_days: int = 365) -> int:
-        """Drop raw HTML the retention policy no longer wants; returns the pages pruned.
+    def prune_raw_bodies(
+        self,
+        *,
+        keep_all: bool = False,
+        raw_days: int = 365,
+        now: datetime | None = None,
+        candidate_threshold: float | None = None,
+    ) -> int:
+        """The one raw-HTML retention policy (the nightly's retention stage runs it).
 
-        Relevant articles keep their page forever. Pages of articles analysed as not
-        relevant lose it at once, unless `keep_all`, in which case (like pages that
-        yielded no article, kept for a cleaner fix) after `raw_days` days. Pages not
-        analysed yet keep it.
+        Pages keep their body while the analyse stage has not cleaned and analysed them.
+        Afterwards, pages whose article is relevant or passed the cheap relevance stage
+        (`cheap_relevance` >= `candidate_threshold`, default nlp.relevance's threshold)
+        keep it forever: `veille process --reclean` rebuilds their text after a cleaner
+        fix. Other analysed pages lose it at once, unless `keep_all`, in which case after
+        `raw_days` days. Pages that yielded no article keep it `raw_days` days, then lose
+        it. Only `pages.body` is cleared: rows, articles and facts stay, and
+        `body_sha256` / `body_size` record what was fetched. Returns the pages pruned.
         """
-        cutoff = utcnow() - timedelta(days=raw_days)
+        if candidate_threshold is None:
+            from nlp.relevance import CANDIDATE_THRESHOLD
+
+            candidate_threshold = CANDIDATE_THRESHOLD
+        threshold = candidate_threshold
+        cutoff = (now or utcnow()) - timedelta(days=max(raw_days, 0))
         with self.transaction() as con:
             rows = con.execute(
                 """
-                UPDATE pages SET body = NULL, body_codec = NULL
-                WHERE body IS NOT NULL AND clean_version IS NOT NULL AND url NOT IN (
-                    SELECT url FROM articles WHERE relevant OR pipeline_version IS NULL)
-                  AND (NOT ? AND url IN (SELECT url FROM articles) OR fetched_at < ?)
+                UPDATE pages p SET body = NULL, body_codec = NULL
+                WHERE p.body IS NOT NULL AND p.clean_version IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url AND (
+                                  a.relevant OR a.relevant IS NULL OR a.pipeline_version IS NULL
+                                  OR coalesce(a.cheap_relevance >= ?::DOUBLE, false)))
+                  AND (NOT ?::BOOLEAN AND EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url)
+                       OR p.fetched_at < ?::TIMESTAMP)
                 """,
-                [keep_all, cutoff],
+                [threshold, keep_all, cutoff],
             ).fetchall()
         return int(rows[0][0]) if rows else 0
+
+    def raw_bodies_kept(self) -> int:
+        """Pages that still hold their raw HTML."""
+        return int(
+            self.con.execute("SELECT count(*) FROM pages WHERE body IS NOT NULL").fetchall()[0][0]
+        )
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before copying it for publication)."""
         self.con.execute("CHECKPOINT")
+
+    # -- crawl memory ---------------------------------------------------------------------
+
+    def permanent_failures(
+        self, source_ids: Iterable[str], reasons: Iterable[str]
+    ) -> dict[str, set[str]]:
+        """URLs that failed for good (one of `reasons`) in an earlier run, per source."""
+        out: dict[str, set[str]] = {sid: set() for sid in source_ids}
+        rows = self.con.execute(
+            "SELECT DISTINCT source_id, url FROM fetch_failures "
+            "WHERE list_contains(?::VARCHAR[], reason)",
+            [list(reasons)],
+        ).fetchall()
+        for sid, url in rows:
+            if sid in out:
+                out[sid].add(url)
+        return out
+
+    # -- nightly runs -------------------------------------------------------------------
+
+    def start_nightly(self, *, host: str, pid: int, log_file: str | None) -> str:
+        """Record a nightly run as 'running'; returns its id. A row still 'running' is a
+        run that was killed (the caller holds the nightly lock): it becomes 'interrupted'."""
+        now = utcnow()
+        run_id = f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        with self.transaction() as con:
+            con.execute("UPDATE nightly_runs SET status = 'interrupted' WHERE status = 'running'")
+            con.execute(
+                "INSERT INTO nightly_runs (run_id, started_at, status, host, pid, log_file) "
+                "VALUES (?, ?, 'running', ?, ?, ?)",
+                [run_id, now, host, pid, log_file],
+            )
+        return run_id
+
+    def finish_nightly(
+        self,
+        run_id: str,
+        *,
+        status: str,
+        exit_code: int,
+        crawl_run_id: str | None,
+        stages: Mapping[str, Any],
+        errors: list[dict[str, str]],
+    ) -> None:
+        self.con.execute(
+            "UPDATE nightly_runs SET finished_at = ?, status = ?, exit_code = ?, crawl_run_id = ?, "
+            "stages = ?, errors = ? WHERE run_id = ?",
+            [
+                utcnow(),
+                status,
+                exit_code,
+                crawl_run_id,
+                json.dumps(stages, ensure_ascii=False, sort_keys=True, default=str),
+                json.dumps(errors, ensure_ascii=False),
+                run_id,
+            ],
+        )
+
+    # -- derived data ---------------------------------------------------------------------
+
+    def update_stories(self) -> int:
+        """Group new relevant articles into stories (store.stories); returns assignments."""
+        from store.stories import update_stories
+
+        return update_stories(self.con)
+
+    def embed_pending(self, *, model_id: str) -> int:
+        """Embed initiatives and relevant articles without a vector (store.similar)."""
+        from store.similar import embed_pending
+
+        return embed_pending(self.con, model_id=model_id)
 
 
 def _source_row(source: Any) -> list[Any]:
@@ -248,6 +344,16 @@ def _page_row(page: FetchedPage) -> dict[str, Any]:
         "clean_error": page.clean_error,
         # Text handed over with the page counts as cleaned: `veille process` keeps it.
         "clean_version": _given_clean_version(page),
+        **_charset_columns(page),
+    }
+
+
+def _charset_columns(page: FetchedPage) -> dict[str, str | None]:
+    charset = page.article.charset if page.article is not None else None
+    return {
+        "charset_declared": charset.declared if charset else None,
+        "charset_used": charset.used if charset else None,
+        "charset_reason": charset.reason if charset else None,
     }
 
 
@@ -298,6 +404,9 @@ def _schemas() -> tuple[Any, Any]:
             ("body_sha256", pa.string()),
             ("clean_error", pa.string()),
             ("clean_version", pa.string()),
+            ("charset_declared", pa.string()),
+            ("charset_used", pa.string()),
+            ("charset_reason", pa.string()),
         ]
     )
     articles = pa.schema(

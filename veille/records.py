@@ -23,6 +23,21 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Charset:
+    """How a document's bytes were decoded: what it declared, what was used, and why.
+
+    `reason` is a stable code: bom, utf16_guess, declared, utf8_over_declared (valid
+    multi-byte UTF-8 wins over a single-byte declaration), declared_invalid (the
+    declaration did not decode; fallback used), undeclared, detected; "+mojibake_repaired"
+    is appended when UTF-8 read as cp1252 upstream was undone. Texts given as str: None.
+    """
+
+    declared: str | None
+    used: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class CleanArticle:
     """One cleaned document. `text` = headline, blank line, body (headline analysed too)."""
 
@@ -35,6 +50,8 @@ class CleanArticle:
     url: str | None = None
     lang: str | None = None  # ISO 639-1 code, e.g. "fr", "en"
     body_start: int = 0  # offset in `text` where the body begins after the headline
+    # The decoding decision, when cleaned from bytes: provenance, not content (not compared).
+    charset: Charset | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

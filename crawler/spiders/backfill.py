@@ -61,9 +61,13 @@ class SitemapBackfillSpider(scrapy.Spider):
             budget_left = ctx.max_pages is None or ctx.scheduled < ctx.max_pages
             rows = []
             if budget_left:
-                rows = [r for r in ctx.frontier.next_rows(ids, since=ctx.since,
-                                                          limit=len(ctx.inflight) + 200)
-                        if r.url not in ctx.inflight]
+                rows = [
+                    r
+                    for r in ctx.frontier.next_rows(
+                        ids, since=ctx.since, limit=len(ctx.inflight) + 200
+                    )
+                    if r.url not in ctx.inflight
+                ]
             for row in rows:
                 if row.kind == "article":
                     if ctx.max_pages is not None and ctx.scheduled >= ctx.max_pages:
@@ -79,18 +83,24 @@ class SitemapBackfillSpider(scrapy.Spider):
     def _request(self, row: Row) -> Request:
         callback = self.parse_article if row.kind == "article" else self.parse_sitemap
         is_robots = urlsplit(row.url).path == "/robots.txt"
-        return Request(row.url, callback=self.parse_robots if is_robots else callback,
-                       errback=self.failed, dont_filter=True,
-                       priority=10 if row.kind == "sitemap" else 0,
-                       meta={"source_id": row.source_id, "row": row})
+        return Request(
+            row.url,
+            callback=self.parse_robots if is_robots else callback,
+            errback=self.failed,
+            dont_filter=True,
+            priority=10 if row.kind == "sitemap" else 0,
+            meta={"source_id": row.source_id, "row": row},
+        )
 
     # -- sitemaps ----------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         row: Row = response.meta["row"]
-        children = [Entry(line.split(":", 1)[1].strip(), "sitemap")
-                    for line in response.text.splitlines()
-                    if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()]
+        children = [
+            Entry(line.split(":", 1)[1].strip(), "sitemap")
+            for line in response.text.splitlines()
+            if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()
+        ]
         yield from self._listing(row, children)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
@@ -104,8 +114,11 @@ class SitemapBackfillSpider(scrapy.Spider):
                 return
         kind, entries = parse_dated(body)
         if kind in ("broken", "other"):
-            yield self._failure(row, "bad_sitemap", "not a sitemap or a sitemap index"
-                                if kind == "other" else "malformed XML")
+            yield self._failure(
+                row,
+                "bad_sitemap",
+                "not a sitemap or a sitemap index" if kind == "other" else "malformed XML",
+            )
             return
         if row.depth >= _MAX_DEPTH:
             yield self._failure(row, "bad_sitemap", "sitemap index too deep")
@@ -143,10 +156,16 @@ class SitemapBackfillSpider(scrapy.Spider):
             yield self._failure(row, "not_html", f"Content-Type {ctype or 'missing'}")
             return
         yield FetchedPage(
-            url=row.url, final_url=response.url, source_id=row.source_id,
-            run_id=self.context.run_id, status=response.status, fetched_at=_now(),
-            content_type=ctype, body=response.body,
-            headers={k: v for k in _KEPT_HEADERS if (v := _header(response, k))})
+            url=row.url,
+            final_url=response.url,
+            source_id=row.source_id,
+            run_id=self.context.run_id,
+            status=response.status,
+            fetched_at=_now(),
+            content_type=ctype,
+            body=response.body,
+            headers={k: v for k in _KEPT_HEADERS if (v := _header(response, k))},
+        )
 
     # -- failures ----------------------------------------------------------------------
 
@@ -156,5 +175,11 @@ class SitemapBackfillSpider(scrapy.Spider):
         yield self._failure(row, reason, detail)
 
     def _failure(self, row: Row, reason: str, detail: str) -> FetchFailure:
-        return FetchFailure(url=row.url, source_id=row.source_id, run_id=self.context.run_id,
-                            reason=reason, detail=detail[:500], at=_now())
+        return FetchFailure(
+            url=row.url,
+            source_id=row.source_id,
+            run_id=self.context.run_id,
+            reason=reason,
+            detail=detail[:500],
+            at=_now(),
+        )

@@ -17,6 +17,8 @@ UPDATE pages SET clean_version = 'crawl-time'
 WHERE clean_error IS NOT NULL OR url IN (SELECT url FROM articles);
 UPDATE articles SET clean_version = 'crawl-time';
 
+COMMENT ON COLUMN crawl_runs.kind IS 'What ran: "crawl", "backfill" (veille backfill sitemaps), "process" or "nightly".';
+
 CREATE TABLE backfill_frontier (
     url VARCHAR PRIMARY KEY,
     source_id VARCHAR NOT NULL,

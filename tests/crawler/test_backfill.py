@@ -28,13 +28,28 @@ def _sources(tmp_path, base):
         '[[source]]\nid = "echo-du-berry"\nname = "L\'Écho du Berry (fixture)"\nregion = "24"\n'
         f'departements = ["18", "36"]\nstart_urls = ["{base}/rss.xml"]\n'
         'allowed_domains = ["127.0.0.1"]\nallow_private = true\n'
-        f'archive_sitemaps = ["{base}/archives/sitemap-index.xml"]\n', encoding="utf-8")
+        f'archive_sitemaps = ["{base}/archives/sitemap-index.xml"]\n',
+        encoding="utf-8",
+    )
     return path
 
 
 def _backfill(sources, db, since, *extra):
-    proc = run_veille("backfill", "sitemaps", "--since", since, "--sources", str(sources),
-                      "--db", str(db), "--format", "json", *FAST, *POLITE, *extra)
+    proc = run_veille(
+        "backfill",
+        "sitemaps",
+        "--since",
+        since,
+        "--sources",
+        str(sources),
+        "--db",
+        str(db),
+        "--format",
+        "json",
+        *FAST,
+        *POLITE,
+        *extra,
+    )
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     return proc.returncode, json.loads(proc.stdout)
 
@@ -65,8 +80,12 @@ def test_exactly_the_period_then_nothing_twice(site, tmp_path):
     months = {m for m in fixture_site.archive_months() if m >= since[:7]}
     assert sorted(_sitemap_hits()) == sorted(
         ["/archives/sitemap-index.xml"]
-        + [f"/archives/sitemap-{m}.xml" + (".gz" if m == fixture_site.ARCHIVE_GZIPPED_MONTH
-                                           else "") for m in months])
+        + [
+            f"/archives/sitemap-{m}.xml"
+            + (".gz" if m == fixture_site.ARCHIVE_GZIPPED_MONTH else "")
+            for m in months
+        ]
+    )
     assert summary["fetched"] == len(expected) and summary["pending_articles"] == 0
 
     # The analyse stage cleans what the backfill stored; dates come from the pages.
@@ -119,9 +138,25 @@ def test_sigkill_at_random_moments_fetches_nothing_twice_and_misses_nothing(tmp_
     try:
         for _ in range(6):
             proc = subprocess.Popen(
-                [*VEILLE, "backfill", "sitemaps", "--since", since, "--sources", str(sources),
-                 "--db", str(db), *FAST, "--set", "DOWNLOAD_DELAY=0.1"],
-                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    *VEILLE,
+                    "backfill",
+                    "sitemaps",
+                    "--since",
+                    since,
+                    "--sources",
+                    str(sources),
+                    "--db",
+                    str(db),
+                    *FAST,
+                    "--set",
+                    "DOWNLOAD_DELAY=0.1",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             time.sleep(rng.uniform(1.0, 4.0))  # start-up, seeding, sitemaps or articles
             kills.append(time.monotonic())
             proc.send_signal(signal.SIGKILL)
@@ -145,5 +180,7 @@ def test_sigkill_at_random_moments_fetches_nothing_twice_and_misses_nothing(tmp_
         in_flight = any(hit.started <= k and hit.ended >= k - 2.0 for k in kills)
         assert in_flight, f"{path} fetched again although it was done before any kill"
     assert len(twice) <= len(kills)
-    print(f"{len(kills)} kills, {len(twice)} page(s) in flight at a kill fetched again, "
-          f"{len(first)} URLs")
+    print(
+        f"{len(kills)} kills, {len(twice)} page(s) in flight at a kill fetched again, "
+        f"{len(first)} URLs"
+    )

@@ -47,6 +47,10 @@ def test_fixture_crawl_stores_good_articles_once_and_every_fault(site, tmp_path)
         assert [r[0] for r in run] == ["partial"]
         pages = con.execute("SELECT count(*), count(body), min(status) FROM pages").fetchone()
         assert pages == (fixture_site.GOOD_ARTICLE_COUNT, fixture_site.GOOD_ARTICLE_COUNT, 200)
+        # The analyse stage records how it decoded each page (and with which cleaner).
+        decoded = con.execute("SELECT DISTINCT charset_used, clean_version IS NOT NULL "
+                              "FROM pages").fetchall()
+        assert decoded == [("utf-8", True)]
     finally:
         con.close()
 

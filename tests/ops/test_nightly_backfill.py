@@ -24,9 +24,15 @@ def test_the_nightly_backfill_stage_spends_its_budget(tmp_path: Path) -> None:
             '[[source]]\nid = "echo-du-berry"\nname = "Echo"\nregion = "24"\n'
             f'departements = ["18"]\nstart_urls = ["{base}/rss.xml"]\n'
             'allowed_domains = ["127.0.0.1"]\nallow_private = true\n'
-            f'archive_sitemaps = ["{base}/archives/sitemap-index.xml"]\n', encoding="utf-8")
-        settings = Settings(db_path=str(tmp_path / "w.duckdb"), download_delay=0.0,
-                            nightly_backfill_pages=5, backfill_since="2024-06-01")
+            f'archive_sitemaps = ["{base}/archives/sitemap-index.xml"]\n',
+            encoding="utf-8",
+        )
+        settings = Settings(
+            db_path=str(tmp_path / "w.duckdb"),
+            download_delay=0.0,
+            nightly_backfill_pages=5,
+            backfill_since="2024-06-01",
+        )
         night = _Night(settings=settings, deadline=time.monotonic() + 300)
         night.backfill(sources, only=None, overrides={"DOWNLOAD_DELAY": 0.05})
     finally:

@@ -55,8 +55,13 @@ def _process_with(code_dir, db) -> dict:
         report = process({str(db)!r}, embedding_model=None, batch_size=4)
         print(json.dumps(report.as_dict(), default=str))
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONHASHSEED": "0"})
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -67,18 +72,30 @@ def _raw_pages() -> list[FetchedPage]:
     pages = []
     for meta in fixture_site.load_articles(root / "articles").values():
         url = base + meta["path"]
-        pages.append(FetchedPage(
-            url=url, final_url=url, source_id="berry", run_id="r1", status=200,
-            fetched_at="2024-10-22T02:00:00Z", content_type="text/html; charset=utf-8",
-            body=fixture_site.render_article(meta, base=base, root=root)))
+        pages.append(
+            FetchedPage(
+                url=url,
+                final_url=url,
+                source_id="berry",
+                run_id="r1",
+                status=200,
+                fetched_at="2024-10-22T02:00:00Z",
+                content_type="text/html; charset=utf-8",
+                body=fixture_site.render_article(meta, base=base, root=root),
+            )
+        )
     return pages
 
 
 def _snapshot(db) -> tuple[dict, list]:
     con = open_readonly(db)
     try:
-        texts = {r[0]: r[1:] for r in con.execute(
-            "SELECT article_id, text, pipeline_version, clean_version FROM articles").fetchall()}
+        texts = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT article_id, text, pipeline_version, clean_version FROM articles"
+            ).fetchall()
+        }
         evidence = con.execute(_EVIDENCE).fetchall()
     finally:
         con.close()
