@@ -26,7 +26,7 @@ demo: install
 	$(VENV)/bin/veille demo
 
 lint: install
-	$(VENV)/bin/ruff check veille nlp store crawler dashboard ops scripts tests
+	$(VENV)/bin/ruff check veille nlp store crawler dashboard ops backfill scripts tests
 
 # Debian's chromium for the real-browser dashboard test (root, as on CI).
 browser:

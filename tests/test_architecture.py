@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("veille", "crawler", "nlp", "store", "ops", "dashboard")
+PACKAGES = ("veille", "crawler", "nlp", "store", "ops", "dashboard", "backfill")
 # The CLI is where the stages meet: it imports every package, so it is its own node
 # above them; the rest of veille/ (records, errors, config) is below them all.
 CLI_MODULES = ("veille.cli", "veille.commands")

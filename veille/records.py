@@ -212,3 +212,54 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class WarcSegment:
+    """A unit of `veille backfill warc` work: a whole WARC file (`ranges` None) or some of
+    its records, as (offset, length) byte ranges found through an index."""
+
+    warc_file: str  # local path or http(s) URL
+    ranges: tuple[tuple[int, int], ...] | None = None
+
+
+def from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
+    """Rebuild a record from `asdict()` / `to_dict()` output (records travel between
+    processes as JSON): nested records, optional records and tuples are rebuilt from
+    the field types, so a field added to a record needs no change here."""
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    return cls(
+        **{
+            f.name: _from_plain(hints[f.name], data[f.name])
+            for f in dataclasses.fields(cls)
+            if f.name in data
+        }
+    )
+
+
+def _from_plain(kind: Any, value: Any) -> Any:
+    import dataclasses
+    import types
+    import typing
+
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(kind):
+            if arg is not type(None):
+                return _from_plain(arg, value)
+    if origin is tuple:
+        item = typing.get_args(kind)[0]
+        return tuple(_from_plain(item, v) for v in value)
+    if dataclasses.is_dataclass(kind) and isinstance(value, dict):
+        return from_dict(kind, value)
+    return value
+
+
+def analysis_from_dict(data: dict[str, Any]) -> Analysis:
+    """The inverse of `Analysis.to_dict()`."""
+    return from_dict(Analysis, data)

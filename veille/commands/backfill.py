@@ -16,6 +16,9 @@ backfill_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
+    from veille.commands import backfill_warc
+
+    backfill_warc.register(backfill_app)
     app.add_typer(backfill_app, name="backfill")
 
 

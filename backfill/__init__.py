@@ -1,0 +1,1 @@
+"""History from web archives: `veille backfill warc` (WARC files, Common Crawl indexes, Dask)."""
