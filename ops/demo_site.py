@@ -24,14 +24,23 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ops.demo_texts import COLOUR, LOCAL, NAMES, NATIONAL, NATIONAL_COLOUR, OTHER, Template
+from ops.demo_texts import (
+    COLOUR,
+    LOCAL,
+    NAMES,
+    NATIONAL,
+    NATIONAL_COLOUR,
+    OTHER,
+    OTHER_COLOUR,
+    Template,
+)
 
 SITE = Path(__file__).resolve().parents[1] / "demo" / "site"
 FIRST_MONDAY = date(2025, 12, 1)
 WEEKS = 51  # through Sunday 22 November 2026; the hand-written articles fill November too
 SEED = 2026
-PREFIX = "an-"
-PARIS = ZoneInfo("Europe/Paris")  # the outlets date their pages in French time  # generated article files; the hand-written ones keep their names
+PREFIX = "an-"  # generated article files; the hand-written ones keep their names
+PARIS = ZoneInfo("Europe/Paris")  # the outlets date their pages in French time
 
 
 @dataclass(frozen=True)
@@ -46,40 +55,150 @@ class Outlet:
 
 
 OUTLETS = (
-    Outlet("courrier-du-cher", "Le Courrier du Cher", "du Cher",
-           ("Lignières", "Saint-Florent-sur-Cher", "Vierzon", "Aubigny-sur-Nère", "Sancoins",
-            "Châteaumeillant", "Dun-sur-Auron", "Mehun-sur-Yèvre"),
-           ("Claire Monnet", "Julien Barreau"), ("centre_de_sante", "maison_de_sante"), 1.0),
-    Outlet("gazette-des-vosges", "La Gazette des Vosges", "des Vosges",
-           ("Bruyères", "Neufchâteau", "Remiremont", "Rambervillers", "Mirecourt", "Le Thillot",
-            "Vittel", "Charmes"),
-           ("Sophie Klein", "Thomas Hurst"), ("cabinet_mobile", "telemedecine"), 1.0),
-    Outlet("echo-du-cantal", "L'Écho du Cantal", "du Cantal",
-           ("Mauriac", "Riom-ès-Montagnes", "Saint-Flour", "Murat", "Maurs", "Ydes", "Pleaux",
-            "Allanche"),
-           ("Pierre Vergne", "Léa Chassang"), ("temps_partage", "formation_internes"), 0.9),
-    Outlet("journal-de-la-nievre", "Le Journal de la Nièvre", "de la Nièvre",
-           ("Clamecy", "Cosne-Cours-sur-Loire", "Decize", "Luzy", "Corbigny", "Lormes",
-            "Prémery", "Saint-Pierre-le-Moûtier"),
-           ("Anne Berthier", "Marc Delorme"), ("centre_de_sante", "aide_installation"), 1.1),
-    Outlet("petit-gersois", "Le Petit Gersois", "du Gers",
-           ("Mirande", "Lectoure", "Nogaro", "Eauze", "Condom", "Fleurance", "Samatan",
-            "Vic-Fezensac"),
-           ("Hélène Dauzat", "Bruno Lacoste"), ("maison_de_sante", "exercice_coordonne"), 0.8),
-    Outlet("reveil-de-l-orne", "Le Réveil de l'Orne", "de l'Orne",
-           ("Mortagne-au-Perche", "L'Aigle", "Bellême", "Sées", "Gacé", "La Ferté-Macé",
-            "Argentan", "Vimoutiers"),
-           ("Nicolas Lemaire", "Camille Hébert"), ("recrutement", "mobilisation"), 1.0),
-    Outlet("echo-des-hauts", "L'Écho des Hauts (La Réunion)", "de La Réunion",
-           ("Cilaos", "Salazie", "Entre-Deux", "Bras-Panon", "Petite-Île",
-            "La Plaine-des-Palmistes", "Sainte-Rose", "Saint-Philippe"),
-           ("Maëva Payet", "Jean-Luc Hoarau"), ("telemedecine", "cabinet_mobile"), 0.7),
+    Outlet(
+        "courrier-du-cher",
+        "Le Courrier du Cher",
+        "du Cher",
+        (
+            "Lignières",
+            "Saint-Florent-sur-Cher",
+            "Vierzon",
+            "Aubigny-sur-Nère",
+            "Sancoins",
+            "Châteaumeillant",
+            "Dun-sur-Auron",
+            "Mehun-sur-Yèvre",
+        ),
+        ("Claire Monnet", "Julien Barreau"),
+        ("centre_de_sante", "maison_de_sante"),
+        1.0,
+    ),
+    Outlet(
+        "gazette-des-vosges",
+        "La Gazette des Vosges",
+        "des Vosges",
+        (
+            "Bruyères",
+            "Neufchâteau",
+            "Remiremont",
+            "Rambervillers",
+            "Mirecourt",
+            "Le Thillot",
+            "Vittel",
+            "Charmes",
+        ),
+        ("Sophie Klein", "Thomas Hurst"),
+        ("cabinet_mobile", "telemedecine"),
+        1.0,
+    ),
+    Outlet(
+        "echo-du-cantal",
+        "L'Écho du Cantal",
+        "du Cantal",
+        (
+            "Mauriac",
+            "Riom-ès-Montagnes",
+            "Saint-Flour",
+            "Murat",
+            "Maurs",
+            "Ydes",
+            "Pleaux",
+            "Allanche",
+        ),
+        ("Pierre Vergne", "Léa Chassang"),
+        ("temps_partage", "formation_internes"),
+        0.9,
+    ),
+    Outlet(
+        "journal-de-la-nievre",
+        "Le Journal de la Nièvre",
+        "de la Nièvre",
+        (
+            "Clamecy",
+            "Cosne-Cours-sur-Loire",
+            "Decize",
+            "Luzy",
+            "Corbigny",
+            "Lormes",
+            "Prémery",
+            "Saint-Pierre-le-Moûtier",
+        ),
+        ("Anne Berthier", "Marc Delorme"),
+        ("centre_de_sante", "aide_installation"),
+        1.1,
+    ),
+    Outlet(
+        "petit-gersois",
+        "Le Petit Gersois",
+        "du Gers",
+        (
+            "Mirande",
+            "Lectoure",
+            "Nogaro",
+            "Eauze",
+            "Condom",
+            "Fleurance",
+            "Samatan",
+            "Vic-Fezensac",
+        ),
+        ("Hélène Dauzat", "Bruno Lacoste"),
+        ("maison_de_sante", "exercice_coordonne"),
+        0.8,
+    ),
+    Outlet(
+        "reveil-de-l-orne",
+        "Le Réveil de l'Orne",
+        "de l'Orne",
+        (
+            "Mortagne-au-Perche",
+            "L'Aigle",
+            "Bellême",
+            "Sées",
+            "Gacé",
+            "La Ferté-Macé",
+            "Argentan",
+            "Vimoutiers",
+        ),
+        ("Nicolas Lemaire", "Camille Hébert"),
+        ("recrutement", "mobilisation"),
+        1.0,
+    ),
+    Outlet(
+        "echo-des-hauts",
+        "L'Écho des Hauts (La Réunion)",
+        "de La Réunion",
+        (
+            "Cilaos",
+            "Salazie",
+            "Entre-Deux",
+            "Bras-Panon",
+            "Petite-Île",
+            "La Plaine-des-Palmistes",
+            "Sainte-Rose",
+            "Saint-Philippe",
+        ),
+        ("Maëva Payet", "Jean-Luc Hoarau"),
+        ("telemedecine", "cabinet_mobile"),
+        0.7,
+    ),
 )
 # The three outlets that existed before the year was generated keep their RSS feed.
 WITH_FEED = {"courrier-du-cher", "gazette-des-vosges", "echo-du-cantal"}
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 @dataclass(frozen=True)
@@ -93,9 +212,11 @@ class Page:
     body: tuple[str, ...]
 
     def text(self) -> str:
-        head = (f"path: {self.path}\ntitle: {self.title}\n"
-                f"date: {self.published.isoformat()}\nsection: {self.section}\n"
-                f"author: {self.author}\nstandfirst: {self.standfirst}\n")
+        head = (
+            f"path: {self.path}\ntitle: {self.title}\n"
+            f"date: {self.published.isoformat()}\nsection: {self.section}\n"
+            f"author: {self.author}\nstandfirst: {self.standfirst}\n"
+        )
         return head + "\n" + "\n\n".join(self.body) + "\n"
 
 
@@ -135,13 +256,15 @@ def _values(rng: random.Random, outlet: Outlet, commune: str, when: datetime) ->
     }
 
 
-def _render(t: Template, values: dict[str, str], rng: random.Random | None = None
-            ) -> tuple[str, str, tuple[str, ...]]:
+def _render(
+    t: Template, values: dict[str, str], rng: random.Random | None = None
+) -> tuple[str, str, tuple[str, ...]]:
     body = [p.format(**values) for p in t.body]
     if rng is not None:  # local pages: drop a paragraph, add two of local colour
         if len(body) >= 3:
             body.pop(rng.randrange(1, len(body)))
-        colour = [s.format(**values) for s in rng.sample(COLOUR, 5)]
+        pool = COLOUR if t.type else OTHER_COLOUR
+        colour = [s.format(**values) for s in rng.sample(pool, 5)]
         body.insert(1, " ".join(colour[:2]))
         body.append(" ".join(colour[2:]))
     return t.title.format(**values), t.standfirst.format(**values), tuple(body)
@@ -149,16 +272,23 @@ def _render(t: Template, values: dict[str, str], rng: random.Random | None = Non
 
 def _when(rng: random.Random, monday: date) -> datetime:
     day = monday + timedelta(days=rng.randint(0, 5))
-    return datetime(day.year, day.month, day.day, rng.randint(6, 19), rng.choice((0, 15, 30, 45)),
-                    tzinfo=PARIS)
+    return datetime(
+        day.year, day.month, day.day, rng.randint(6, 19), rng.choice((0, 15, 30, 45)), tzinfo=PARIS
+    )
 
 
-def _page(outlet: Outlet, t: Template, when: datetime, values: dict[str, str], author: str,
-          title: str | None = None, rng: random.Random | None = None) -> Page:
+def _page(
+    outlet: Outlet,
+    t: Template,
+    when: datetime,
+    values: dict[str, str],
+    author: str,
+    title: str | None = None,
+    rng: random.Random | None = None,
+) -> Page:
     t_title, standfirst, body = _render(t, values, rng)
     title = title or t_title
-    path = (f"/{outlet.slug}/{slugify(t.section)}/{when:%Y/%m}/"
-            f"{slugify(title)}-{when:%d%H%M}.html")
+    path = f"/{outlet.slug}/{slugify(t.section)}/{when:%Y/%m}/{slugify(title)}-{when:%d%H%M}.html"
     return Page(path, title, when, t.section, author, standfirst, body)
 
 
@@ -178,27 +308,42 @@ def generate() -> dict[str, list[Page]]:
                 commune = rng.choice(outlet.communes)
                 when = _when(rng, monday)
                 pages[outlet.slug].append(
-                    _page(outlet, t, when, _values(rng, outlet, commune, when),
-                          rng.choice(outlet.authors), rng=rng))
+                    _page(
+                        outlet,
+                        t,
+                        when,
+                        _values(rng, outlet, commune, when),
+                        rng.choice(outlet.authors),
+                        rng=rng,
+                    )
+                )
             if rng.random() < 0.3:  # sport, culture, roads: pages the filter must drop
                 t = rng.choice(OTHER)
                 when = _when(rng, monday)
                 pages[outlet.slug].append(
-                    _page(outlet, t, when,
-                          _values(rng, outlet, rng.choice(outlet.communes), when),
-                          rng.choice(outlet.authors), rng=rng))
-        # A national agency story about every third week, reprinted by 2 or 3 outlets; the
-        # reprints share the body (one story), each occurrence has its own (other stories).
-        if i % 3 == 1:
-            t = NATIONAL[(i // 3) % len(NATIONAL)]
+                    _page(
+                        outlet,
+                        t,
+                        when,
+                        _values(rng, outlet, rng.choice(outlet.communes), when),
+                        rng.choice(outlet.authors),
+                        rng=rng,
+                    )
+                )
+        # A national agency story every ten weeks, reprinted by 2 or 3 outlets (one story).
+        if i % 10 == 3:
+            t = NATIONAL[(i // 10) % len(NATIONAL)]
             first = _when(rng, monday)
             extra = " ".join(rng.sample(NATIONAL_COLOUR, 3))
             body = (*t.body, extra)
             for j, outlet in enumerate(rng.sample(OUTLETS, rng.choice((2, 3)))):
                 when = first + timedelta(hours=2 * j)
                 title = t.title if j == 0 else t.alt_titles[(j - 1) % len(t.alt_titles)]
-                author = "Service France" if j == 0 else rng.choice(
-                    ("Avec le Service France", "La rédaction, avec agence"))
+                author = (
+                    "Service France"
+                    if j == 0
+                    else rng.choice(("Avec le Service France", "La rédaction, avec agence"))
+                )
                 copy = Template(t.type, t.section, title, t.standfirst, body)
                 pages[outlet.slug].append(_page(outlet, copy, when, {}, author))
     for lst in pages.values():
@@ -206,30 +351,38 @@ def generate() -> dict[str, list[Page]]:
     return pages
 
 
-def _sitemaps(outlet: Outlet, pages: list[Page], handwritten: list[tuple[str, str]]) -> dict[
-        str, str]:
+def _sitemaps(
+    outlet: Outlet, pages: list[Page], handwritten: list[tuple[str, str]]
+) -> dict[str, str]:
     """Relative path -> XML: one sitemap per month and a dated index ($base filled at serve
     time by crawler.fixture_site)."""
     by_month: dict[str, list[tuple[str, str]]] = {}
     for p in pages:
         by_month.setdefault(f"{p.published:%Y-%m}", []).append(
-            (p.path, p.published.date().isoformat()))
+            (p.path, p.published.date().isoformat())
+        )
     for path, day in handwritten:
         by_month.setdefault(day[:7], []).append((path, day))
     files = {}
     ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
     index = []
     for month, entries in sorted(by_month.items()):
-        urls = "".join(f"<url><loc>$base{path}</loc><lastmod>{day}</lastmod></url>\n"
-                       for path, day in sorted(entries, key=lambda e: e[1]))
+        urls = "".join(
+            f"<url><loc>$base{path}</loc><lastmod>{day}</lastmod></url>\n"
+            for path, day in sorted(entries, key=lambda e: e[1])
+        )
         files[f"{outlet.slug}/sitemaps/{month}.xml"] = (
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {ns}>\n{urls}</urlset>\n')
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {ns}>\n{urls}</urlset>\n'
+        )
         last = max(day for _, day in entries)
-        index.append(f"<sitemap><loc>$base/{outlet.slug}/sitemaps/{month}.xml</loc>"
-                     f"<lastmod>{last}</lastmod></sitemap>\n")
+        index.append(
+            f"<sitemap><loc>$base/{outlet.slug}/sitemaps/{month}.xml</loc>"
+            f"<lastmod>{last}</lastmod></sitemap>\n"
+        )
     files[f"{outlet.slug}/sitemap-index.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex {ns}>\n{"".join(index)}'
-        "</sitemapindex>\n")
+        "</sitemapindex>\n"
+    )
     return files
 
 
@@ -243,18 +396,21 @@ def write(site: Path = SITE) -> int:
         head = file.read_text(encoding="utf-8").partition("\n\n")[0]
         meta = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
         handwritten.setdefault(meta["path"].split("/")[1], []).append(
-            (meta["path"], meta["date"][:10]))
+            (meta["path"], meta["date"][:10])
+        )
     pages = generate()
     count = 0
     for outlet in OUTLETS:
         for k, page in enumerate(pages[outlet.slug]):
-            (folder / f"{PREFIX}{outlet.slug}-{k:03d}.txt").write_text(page.text(),
-                                                                       encoding="utf-8")
+            (folder / f"{PREFIX}{outlet.slug}-{k:03d}.txt").write_text(
+                page.text(), encoding="utf-8"
+            )
             count += 1
         for sub in (site / outlet.slug / "sitemaps").glob("*.xml"):
             sub.unlink()
-        for rel, text in _sitemaps(outlet, pages[outlet.slug],
-                                   handwritten.get(outlet.slug, [])).items():
+        for rel, text in _sitemaps(
+            outlet, pages[outlet.slug], handwritten.get(outlet.slug, [])
+        ).items():
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             (site / rel).write_text(text, encoding="utf-8")
     return count

@@ -23,7 +23,8 @@ class Template:
 
 LOCAL = (
     Template(
-        "maison_de_sante", "Santé",
+        "maison_de_sante",
+        "Santé",
         "{c} : la maison de santé accueille ses premiers patients",
         "{nm} médecins généralistes, {ni} infirmières et un kinésithérapeute exercent "
         "désormais sous le même toit.",
@@ -38,7 +39,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "maison_de_sante", "Vie locale",
+        "maison_de_sante",
+        "Vie locale",
         "{c} : le projet de maison de santé franchit une étape",
         "Le conseil communautaire a validé le plan de financement ; les travaux doivent "
         "commencer au printemps.",
@@ -52,7 +54,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "centre_de_sante", "Santé",
+        "centre_de_sante",
+        "Santé",
         "{c} : la commune crée un centre de santé avec des médecins salariés",
         "Deux postes de généralistes salariés sont ouverts, avec un secrétariat et des "
         "horaires fixes.",
@@ -62,12 +65,12 @@ LOCAL = (
             "cabinet.",
             "Le centre doit ouvrir dans l'ancienne école, rénovée pour {mont} euros. La "
             "mairie compte sur une activité d'environ {consult} consultations par mois.",
-            "À {c}, un habitant sur cinq n'a plus de médecin traitant selon l'Assurance "
-            "maladie.",
+            "À {c}, un habitant sur cinq n'a plus de médecin traitant selon l'Assurance maladie.",
         ),
     ),
     Template(
-        "centre_de_sante", "Département",
+        "centre_de_sante",
+        "Département",
         "Le Département ouvre une antenne de son centre de santé à {c}",
         "{nm} médecins salariés par le Département consultent désormais deux jours par "
         "semaine dans la commune.",
@@ -81,7 +84,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "temps_partage", "Santé",
+        "temps_partage",
+        "Santé",
         "{c} : des médecins bénévoles se relaient chaque semaine au cabinet",
         "Un cabinet accueille à tour de rôle des généralistes venus de toute la France "
         "pour une semaine de consultations.",
@@ -95,7 +99,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "cabinet_mobile", "Actualité",
+        "cabinet_mobile",
+        "Actualité",
         "Un bus santé fait étape à {c} et dans les villages voisins",
         "Un camion aménagé en cabinet de consultation s'arrête chaque semaine dans les "
         "communes privées de médecin.",
@@ -110,7 +115,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "telemedecine", "Actualité",
+        "telemedecine",
+        "Actualité",
         "{c} : une cabine de téléconsultation installée en pharmacie",
         "Les patients sans médecin traitant peuvent consulter un généraliste à distance, "
         "accompagnés par le pharmacien.",
@@ -124,7 +130,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "telemedecine", "Santé",
+        "telemedecine",
+        "Santé",
         "À {c}, l'Ehpad se met à la télémédecine",
         "Les résidents voient désormais un spécialiste par écran interposé, sans trajet "
         "vers l'hôpital.",
@@ -135,10 +142,10 @@ LOCAL = (
         ),
     ),
     Template(
-        "formation_internes", "Santé",
+        "formation_internes",
+        "Santé",
         "{c} loge les internes en médecine pour les faire rester",
-        "Un appartement rénové accueille des internes en stage chez les généralistes du "
-        "secteur.",
+        "Un appartement rénové accueille des internes en stage chez les généralistes du secteur.",
         (
             "La ville de {c} a inauguré {jour} un logement destiné aux internes en médecine "
             "générale. {nm} étudiants y résident pendant leur stage de six mois chez des "
@@ -149,7 +156,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "aide_installation", "Vie locale",
+        "aide_installation",
+        "Vie locale",
         "{c} : une prime pour attirer un médecin généraliste",
         "La communauté de communes vote une aide à l'installation et un logement gratuit "
         "pendant un an.",
@@ -161,7 +169,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "recrutement", "Vie locale",
+        "recrutement",
+        "Vie locale",
         "{c} cherche toujours un médecin généraliste",
         "La mairie a passé des annonces et fait appel à un cabinet de recrutement.",
         (
@@ -174,7 +183,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "mobilisation", "Actualité",
+        "mobilisation",
+        "Actualité",
         "{c} : une pétition pour ne pas perdre le dernier médecin",
         "Le généraliste part à la retraite sans successeur ; ses patients cherchent un "
         "médecin traitant.",
@@ -188,7 +198,8 @@ LOCAL = (
         ),
     ),
     Template(
-        "exercice_coordonne", "Santé",
+        "exercice_coordonne",
+        "Santé",
         "Les soignants autour de {c} s'organisent en CPTS",
         "Médecins, infirmiers, pharmaciens et kinésithérapeutes du bassin fondent une "
         "communauté professionnelle territoriale de santé.",
@@ -204,7 +215,8 @@ LOCAL = (
 
 OTHER = (
     Template(
-        "", "Sport",
+        "",
+        "Sport",
         "Rugby : {c} s'impose dans le derby face à {c2}",
         "Devant un public nombreux, les locaux ont pris le dessus en seconde période.",
         (
@@ -215,7 +227,8 @@ OTHER = (
         ),
     ),
     Template(
-        "", "Loisirs",
+        "",
+        "Loisirs",
         "{c} : le marché de producteurs revient sur la place",
         "Une vingtaine d'exposants sont attendus chaque vendredi soir jusqu'à l'automne.",
         (
@@ -225,7 +238,8 @@ OTHER = (
         ),
     ),
     Template(
-        "", "Vie locale",
+        "",
+        "Vie locale",
         "{c} : la route départementale fermée pour travaux",
         "Une déviation est mise en place par {c2} pendant trois semaines.",
         (
@@ -236,7 +250,8 @@ OTHER = (
         ),
     ),
     Template(
-        "", "Culture",
+        "",
+        "Culture",
         "{c} : le festival de musique dévoile sa programmation",
         "Quinze concerts sont annoncés sur trois jours, dont deux gratuits.",
         (
@@ -247,7 +262,8 @@ OTHER = (
         ),
     ),
     Template(
-        "", "Vie locale",
+        "",
+        "Vie locale",
         "{c} : l'école rouvre une classe à la rentrée",
         "Les effectifs remontent grâce à l'arrivée de nouvelles familles.",
         (
@@ -260,10 +276,10 @@ OTHER = (
 
 NATIONAL = (
     Template(
-        "regulation", "France",
+        "regulation",
+        "France",
         "Installation des médecins : les députés relancent la régulation",
-        "Une proposition de loi veut conditionner l'installation en zone bien dotée à un "
-        "départ.",
+        "Une proposition de loi veut conditionner l'installation en zone bien dotée à un départ.",
         (
             "Une proposition de loi transpartisane sur la régulation de l'installation des "
             "médecins a été adoptée en commission. Elle prévoit qu'un médecin ne puisse "
@@ -271,14 +287,16 @@ NATIONAL = (
             "Les syndicats de médecins libéraux dénoncent une atteinte à la liberté "
             "d'installation et annoncent une mobilisation.",
         ),
-        ("Déserts médicaux : la régulation de l'installation revient à l'Assemblée",
-         "Liberté d'installation des médecins : le débat relancé par les députés"),
+        (
+            "Déserts médicaux : la régulation de l'installation revient à l'Assemblée",
+            "Liberté d'installation des médecins : le débat relancé par les députés",
+        ),
     ),
     Template(
-        "formation_internes", "France",
+        "formation_internes",
+        "France",
         "Médecine générale : les docteurs juniors arrivent dans les territoires",
-        "La quatrième année d'internat envoie de jeunes médecins dans les zones "
-        "sous-dotées.",
+        "La quatrième année d'internat envoie de jeunes médecins dans les zones sous-dotées.",
         (
             "Les premiers docteurs juniors de médecine générale prennent leurs fonctions "
             "en novembre. Ces internes de quatrième année exercent sous la supervision d'un "
@@ -286,11 +304,14 @@ NATIONAL = (
             "Le ministère espère en placer une large part dans les zones les moins dotées, "
             "où 6 millions de Français n'ont pas de médecin traitant.",
         ),
-        ("Docteurs juniors : la quatrième année d'internat démarre",
-         "Internes de médecine générale : la quatrième année commence"),
+        (
+            "Docteurs juniors : la quatrième année d'internat démarre",
+            "Internes de médecine générale : la quatrième année commence",
+        ),
     ),
     Template(
-        "aide_installation", "France",
+        "aide_installation",
+        "France",
         "Médecins : l'aide à l'installation élargie à de nouvelles zones",
         "L'Assurance maladie étend la carte des territoires où un généraliste peut toucher "
         "une aide pour s'installer.",
@@ -301,11 +322,14 @@ NATIONAL = (
             "Les jeunes médecins saluent la mesure mais rappellent que le logement et "
             "l'emploi du conjoint comptent autant.",
         ),
-        ("Aide à l'installation des médecins : la carte des zones élargie",
-         "Installation des généralistes : une aide pour plus de communes"),
+        (
+            "Aide à l'installation des médecins : la carte des zones élargie",
+            "Installation des généralistes : une aide pour plus de communes",
+        ),
     ),
     Template(
-        "telemedecine", "France",
+        "telemedecine",
+        "France",
         "Téléconsultation : de nouvelles règles de remboursement",
         "Les consultations à distance restent remboursées si le patient a un médecin "
         "traitant ou n'en trouve pas.",
@@ -318,7 +342,8 @@ NATIONAL = (
         ("Téléconsultations : ce qui change pour le remboursement",),
     ),
     Template(
-        "mobilisation", "France",
+        "mobilisation",
+        "France",
         "Déserts médicaux : des élus ruraux manifestent devant le ministère",
         "Plusieurs centaines de maires réclament un plan d'urgence pour l'accès aux soins.",
         (
@@ -326,8 +351,10 @@ NATIONAL = (
             "pour réclamer un plan d'urgence contre les déserts médicaux.",
             "Ils demandent un médecin à moins de trente minutes de chaque habitant.",
         ),
-        ("Accès aux soins : les maires ruraux manifestent à Paris",
-         "Des maires ruraux manifestent pour l'accès aux soins"),
+        (
+            "Accès aux soins : les maires ruraux manifestent à Paris",
+            "Des maires ruraux manifestent pour l'accès aux soins",
+        ),
     ),
 )
 
@@ -355,8 +382,7 @@ COLOUR = (
     "À la sortie de la boulangerie, la question revient souvent : qui soignera le village ?",
     "La gare la plus proche est à quarante minutes, ce qui complique les trajets vers les "
     "spécialistes.",
-    "Les infirmières libérales du canton disent faire face à des tournées de plus en plus "
-    "longues.",
+    "Les infirmières libérales du canton disent faire face à des tournées de plus en plus longues.",
     "{nom}, retraité, a dû faire {n}0 kilomètres pour un simple certificat médical.",
     "Les élus rappellent que la santé n'est pas une compétence de la commune, mais qu'ils "
     "ne peuvent pas rester sans rien faire.",
@@ -370,9 +396,22 @@ COLOUR = (
     "Dans le canton, plusieurs cabinets ont fermé depuis 2020 sans être repris.",
     "Selon la caisse primaire, {pct} % des habitants du secteur n'ont pas de médecin traitant.",
 )
-NAMES = ("Martine Roux", "Gérard Pelletier", "Nadia Benali", "Yves Cordier", "Sylvie Morin",
-         "Alain Fabre", "Josiane Lebrun", "Karim Haddad", "Odile Vasseur", "Patrick Jouve",
-         "Brigitte Camus", "Henri Lachaud", "Solène Marchal", "Didier Bonnet")
+NAMES = (
+    "Martine Roux",
+    "Gérard Pelletier",
+    "Nadia Benali",
+    "Yves Cordier",
+    "Sylvie Morin",
+    "Alain Fabre",
+    "Josiane Lebrun",
+    "Karim Haddad",
+    "Odile Vasseur",
+    "Patrick Jouve",
+    "Brigitte Camus",
+    "Henri Lachaud",
+    "Solène Marchal",
+    "Didier Bonnet",
+)
 
 # The same for national agency stories (no commune): one draw per story, shared by reprints.
 NATIONAL_COLOUR = (
@@ -388,4 +427,22 @@ NATIONAL_COLOUR = (
     "Le Conseil d'État doit rendre un avis sur le décret d'application.",
     "Plusieurs régions ont déjà lancé leurs propres dispositifs.",
     "Le sujet s'est invité dans les questions au gouvernement mardi.",
+)
+
+# Neutral colour for the pages off topic (no health word: they must stay irrelevant).
+OTHER_COLOUR = (
+    "Les bénévoles de l'association ont été remerciés par le maire, {nom}.",
+    "Le parking de la salle des fêtes sera ouvert pour l'occasion.",
+    "La météo annoncée pour le week-end devrait être clémente.",
+    "Le comité des fêtes cherche encore des volontaires pour tenir la buvette.",
+    "Les commerçants du centre-bourg se disent satisfaits de la fréquentation.",
+    "Une navette gratuite reliera {c2} au centre de {c}.",
+    "L'entrée est libre pour les moins de douze ans.",
+    "Les inscriptions sont ouvertes à l'office de tourisme.",
+    "L'an dernier, l'événement avait attiré plus de {hab} personnes.",
+    "Le conseil municipal a voté une subvention de fonctionnement au club.",
+    "La fanfare de {c2} ouvrira la journée à dix heures.",
+    "Les photos de l'événement seront exposées à la médiathèque.",
+    "Les riverains ont été prévenus par courrier.",
+    "La prochaine édition est déjà en préparation.",
 )

