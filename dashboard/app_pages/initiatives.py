@@ -7,8 +7,10 @@ import streamlit as st
 from dashboard import data, ui
 from veille.errors import VeilleError
 
-SIMILAR_DOWN = ("Recherche de similarité indisponible : les vecteurs ne sont pas encore calculés "
-                "pour ce modèle (lancez `veille process`). Détail : {exc}")
+SIMILAR_DOWN = (
+    "Recherche de similarité indisponible : les vecteurs ne sont pas encore calculés "
+    "pour ce modèle (lancez `veille process`). Détail : {exc}"
+)
 
 snap = ui.require_snapshot()
 st.title("Initiatives")
