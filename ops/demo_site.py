@@ -83,7 +83,7 @@ OUTLETS = (
             "Remiremont",
             "Rambervillers",
             "Mirecourt",
-            "Le Thillot",
+            "Châtel-sur-Moselle",
             "Vittel",
             "Charmes",
         ),

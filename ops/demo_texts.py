@@ -200,7 +200,7 @@ LOCAL = (
     Template(
         "exercice_coordonne",
         "Santé",
-        "Les soignants autour de {c} s'organisent en CPTS",
+        "{c} : les soignants s'organisent en CPTS",
         "Médecins, infirmiers, pharmaciens et kinésithérapeutes du bassin fondent une "
         "communauté professionnelle territoriale de santé.",
         (

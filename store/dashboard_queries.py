@@ -661,3 +661,57 @@ def failures_by_reason(con: Any, *, days: int = 30) -> Any:
     """,
         [days],
     )
+
+
+# -- Digest (ops/digest.py) ---------------------------------------------------------------
+
+_NOTABLE_KINDS = ["densite", "medecins", "patients", "habitants", "montant", "pourcentage", "duree"]
+
+
+def digest_stories(con: Any, *, week: date) -> Any:
+    """Stories first published in `week` that report initiatives, one row each: the types,
+    the first copy (title, url, id), outlets, and the place: the first copy's primary
+    commune, else the commune of its initiatives (names with their articles)."""
+    return _df(
+        con,
+        """
+        WITH wk AS MATERIALIZED (SELECT story_id, n_sources FROM v_stories WHERE week = ?),
+        ini AS (
+            SELECT story_id, list(DISTINCT type ORDER BY type) AS types,
+                   arg_min(commune_insee, (published, initiative_id))
+                       FILTER (WHERE commune_insee IS NOT NULL) AS commune_insee
+            FROM v_initiatives SEMI JOIN wk USING (story_id) GROUP BY story_id),
+        first_copy AS (
+            SELECT story_id, arg_min(article_id, (published, article_id)) AS article_id
+            FROM v_articles SEMI JOIN ini USING (story_id) GROUP BY story_id)
+        SELECT ini.story_id, ini.types, a.article_id, a.title, a.url, a.published, wk.n_sources,
+               coalesce(a.commune_name, c.name) AS commune,
+               coalesce(a.departement_name, d.name) AS departement,
+               coalesce(a.region_name, r.name) AS region
+        FROM ini JOIN wk USING (story_id) JOIN first_copy f USING (story_id)
+        JOIN v_articles a ON a.article_id = f.article_id
+        LEFT JOIN communes c ON c.insee = ini.commune_insee
+        LEFT JOIN departements d ON d.code = c.departement
+        LEFT JOIN regions r ON r.code = c.region
+        ORDER BY region NULLS LAST, departement, commune, a.published, a.article_id
+    """,
+        [week],
+    )
+
+
+def digest_figures(con: Any, *, week: date, limit: int = 15) -> Any:
+    """Notable figures (densities, doctors, amounts...) of the week's stories, copies once."""
+    return _df(
+        con,
+        """
+        SELECT f.kind, f.commune_name AS commune, f.departement_name AS departement, f.text,
+               f.title, f.url, f.published, f.article_id
+        FROM v_figures f JOIN v_stories st USING (story_id)
+        WHERE st.week = ? AND list_contains(?::VARCHAR[], f.kind)
+        QUALIFY row_number() OVER (PARTITION BY f.story_id, f.kind, f.value
+                                   ORDER BY f.figure_id) = 1
+        ORDER BY f.kind, f.published, f.figure_id
+        LIMIT ?
+    """,
+        [week, _NOTABLE_KINDS, limit],
+    )

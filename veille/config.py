@@ -38,6 +38,8 @@ class Settings:
     keep_all_raw: bool = False
     raw_days: int = 365
     nightly_max_minutes: int = 240
+    # Dashboard address for links in `veille digest` (e.g. https://veille.example.org); "" = none.
+    dashboard_url: str = ""
 
 
 _ENV_PREFIX = "VEILLE_"

@@ -77,6 +77,8 @@ else:
         published=rows["published"].map(ui.fmt_date),
         type=rows["type"].map(ui.type_label),
         status=rows["status"].map(ui.status_label),
+        departement_name=rows["departement_name"].map(ui.place),
+        region_name=rows["region_name"].map(ui.place),
     )[
         [
             "published",
