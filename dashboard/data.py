@@ -77,7 +77,9 @@ def store_problem(snap: Snapshot) -> str | None:
             if not q.is_veille_store(con):
                 return "not_veille"
     except VeilleError as exc:
-        return f"error:{exc}"
+        if "lock" in str(exc).lower() or "newer version" in str(exc):
+            return f"error:{exc}"
+        return "not_veille"  # not a DuckDB file at all
     except Exception:  # noqa: BLE001 - any other DuckDB error means "not a store we can read"
         return "not_veille"
     return None

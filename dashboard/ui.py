@@ -172,12 +172,12 @@ def choose_departement(code: str | None, region: str | None) -> None:
     """Filter every page on this département (the map's click), then rerun."""
     st.session_state["keep_region"] = region or ALL
     st.session_state["keep_dep"] = code or ALL
-    st.session_state["_apply_keep"] = True
     st.rerun()
 
 
 def _restore(deps: Any) -> None:
-    apply = st.session_state.pop("_apply_keep", False)
+    """Before the filter widgets exist: the kept choice (or `?dep=`) wins over widget state,
+    which Streamlit resets when another page ran in between."""
     wanted = st.query_params.get("dep")
     if wanted and wanted != st.session_state.get("_dep_param"):
         st.session_state["_dep_param"] = wanted
@@ -185,9 +185,8 @@ def _restore(deps: Any) -> None:
         if len(match):  # an unknown code is ignored, never echoed
             st.session_state["keep_region"] = match["region"].iloc[0]
             st.session_state["keep_dep"] = wanted
-            apply = True
     for key, keep in _KEEP.items():
-        if keep in st.session_state and (apply or key not in st.session_state):
+        if keep in st.session_state:  # always: a widget of another page may hold the key
             st.session_state[key] = st.session_state[keep]
 
 

@@ -58,7 +58,7 @@ def test_parse_week() -> None:
 
 def _hostile_digest() -> Digest:
     evil = DigestItem(
-        kind="maison_de_sante",
+        kinds=("maison_de_sante",),
         place="<b>Bourges</b>",
         text='<script>alert("x")</script> & [lien](javascript:alert(1))',
         title="Titre <img src=x onerror=alert(1)>",
@@ -69,7 +69,7 @@ def _hostile_digest() -> Digest:
     return Digest(
         week="2026-W46",
         monday=date(2026, 11, 9),
-        initiatives_by_region=(("Centre-Val de Loire", (evil,)),),
+        regions=(("Centre-Val de Loire", (("Cher", (evil,)),)),),
         figures=(evil,),
         n_relevant_stories=1,
     )
@@ -94,7 +94,7 @@ def test_digest_empty_week() -> None:
     empty = Digest(
         week="2026-W01",
         monday=date(2025, 12, 29),
-        initiatives_by_region=(),
+        regions=(),
         figures=(),
         n_relevant_stories=0,
     )
