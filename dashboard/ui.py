@@ -118,8 +118,12 @@ def place(name: Any) -> str:
 
 
 def clean_cells(df: Any) -> Any:
-    """Object columns with None/NaN as empty text: st.dataframe would print "None"."""
-    cols = [c for c in df.columns if df[c].dtype == object]
+    """Text columns with None/NaN as empty text: st.dataframe would print "None"."""
+    cols = [
+        c
+        for c in df.columns
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c])
+    ]
     blank = {c: df[c].map(lambda v: "" if _missing(v) else v) for c in cols}
     return df.assign(**blank) if cols else df
 
