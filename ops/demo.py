@@ -82,7 +82,8 @@ def run_demo(
         )
         return 1
     try:
-        print(f"demo press site: {base}/ (3 outlets, {DEMO_DIR / 'site'})", flush=True)
+        outlets = (DEMO_DIR / "sources.toml").read_text(encoding="utf-8").count("[[source]]")
+        print(f"demo press site: {base}/ ({outlets} outlets, {DEMO_DIR / 'site'})", flush=True)
         sources = write_sources(base, data_dir)
         env = demo_env(data_dir)
         proc = subprocess.run(

@@ -28,6 +28,8 @@ from ops.demo_texts import (
     COLOUR,
     LOCAL,
     NAMES,
+    NAMES_F,
+    NAMES_M,
     NATIONAL,
     NATIONAL_COLOUR,
     OTHER,
@@ -251,6 +253,8 @@ def _values(rng: random.Random, outlet: Outlet, commune: str, when: datetime) ->
         "consult": str(rng.randint(30, 120) * 10),
         "age": str(rng.randint(66, 74)),
         "nom": rng.choice(NAMES),
+        "nom_f": rng.choice(NAMES_F),
+        "nom_m": rng.choice(NAMES_M),
         "mois_suivant": MONTHS[when.month % 12],
         "pct": str(rng.randint(8, 24)),
     }

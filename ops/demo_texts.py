@@ -366,12 +366,12 @@ COLOUR = (
     "le bourg depuis quarante ans.",
     "Le département {dep_de} compte {dens} médecins généralistes pour 100 000 habitants.",
     "Près d'un généraliste sur trois du secteur a plus de soixante ans.",
-    "{nom}, adjointe chargée des affaires sociales, parle d'un « dossier prioritaire du mandat ».",
+    "{nom_f}, adjointe aux affaires sociales, parle d'un « dossier prioritaire du mandat ».",
     "La commune compte {hab} habitants, dont une part croissante de retraités.",
     "Les urgences de l'hôpital le plus proche voient arriver des patients qui n'ont plus de "
     "médecin traitant.",
     "Pour un rendez-vous chez un ophtalmologiste, l'attente dépasse souvent six mois.",
-    "{nom}, pharmacienne à {c2}, voit chaque semaine des patients venus de loin renouveler "
+    "{nom_f}, pharmacienne à {c2}, voit chaque semaine des patients venus de loin renouveler "
     "une ordonnance.",
     "Le sujet sera à l'ordre du jour du prochain conseil municipal, prévu {jour} prochain.",
     "Les élus de {c2} suivent le dossier de près et espèrent une suite chez eux.",
@@ -383,10 +383,10 @@ COLOUR = (
     "La gare la plus proche est à quarante minutes, ce qui complique les trajets vers les "
     "spécialistes.",
     "Les infirmières libérales du canton disent faire face à des tournées de plus en plus longues.",
-    "{nom}, retraité, a dû faire {n}0 kilomètres pour un simple certificat médical.",
+    "{nom_m}, retraité, a dû faire {n}0 kilomètres pour un simple certificat médical.",
     "Les élus rappellent que la santé n'est pas une compétence de la commune, mais qu'ils "
     "ne peuvent pas rester sans rien faire.",
-    "Le maire, {nom}, assure que « tout le monde autour de la table joue le jeu ».",
+    "Le maire, {nom_m}, assure que « tout le monde autour de la table joue le jeu ».",
     "En dix ans, le nombre de généralistes du bassin a baissé d'un quart.",
     "Le prochain point d'étape est prévu en {mois_suivant}.",
     "L'opposition municipale soutient le projet mais s'interroge sur son coût.",
@@ -396,22 +396,25 @@ COLOUR = (
     "Dans le canton, plusieurs cabinets ont fermé depuis 2020 sans être repris.",
     "Selon la caisse primaire, {pct} % des habitants du secteur n'ont pas de médecin traitant.",
 )
-NAMES = (
+NAMES_F = (
     "Martine Roux",
-    "Gérard Pelletier",
     "Nadia Benali",
-    "Yves Cordier",
     "Sylvie Morin",
-    "Alain Fabre",
     "Josiane Lebrun",
-    "Karim Haddad",
     "Odile Vasseur",
-    "Patrick Jouve",
     "Brigitte Camus",
-    "Henri Lachaud",
     "Solène Marchal",
+)
+NAMES_M = (
+    "Gérard Pelletier",
+    "Yves Cordier",
+    "Alain Fabre",
+    "Karim Haddad",
+    "Patrick Jouve",
+    "Henri Lachaud",
     "Didier Bonnet",
 )
+NAMES = NAMES_F + NAMES_M
 
 # The same for national agency stories (no commune): one draw per story, shared by reprints.
 NATIONAL_COLOUR = (
@@ -431,7 +434,7 @@ NATIONAL_COLOUR = (
 
 # Neutral colour for the pages off topic (no health word: they must stay irrelevant).
 OTHER_COLOUR = (
-    "Les bénévoles de l'association ont été remerciés par le maire, {nom}.",
+    "Les bénévoles de l'association ont été remerciés par le maire, {nom_m}.",
     "Le parking de la salle des fêtes sera ouvert pour l'occasion.",
     "La météo annoncée pour le week-end devrait être clémente.",
     "Le comité des fêtes cherche encore des volontaires pour tenir la buvette.",
