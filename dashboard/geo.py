@@ -77,3 +77,15 @@ def inset_labels() -> list[dict[str, Any]]:
         for code, inset in shapes()["insets"].items()
         for box in [inset["box"]]
     ]
+
+
+def inline_data(spec: Any, **datasets: list[dict[str, Any]]) -> Any:
+    """`spec` with every `{"name": NAME}` data reference replaced by NAME's values inline."""
+    if isinstance(spec, dict):
+        data = spec.get("data")
+        if isinstance(data, dict) and data.get("name") in datasets and len(data) == 1:
+            spec = {**spec, "data": {"values": datasets[data["name"]]}}
+        return {k: v if k == "data" else inline_data(v, **datasets) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [inline_data(v, **datasets) for v in spec]
+    return spec

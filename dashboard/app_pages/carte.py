@@ -54,7 +54,7 @@ for feat_values in values.values():
     feat_values["rate_text"] = ui.fmt_dec(feat_values["rate"], 2)
 shapes = geo.features(values)
 pick = alt.selection_point(fields=["code"], name="dep", on="click", clear="dblclick")
-base = alt.Chart(alt.Data(values=shapes))
+base = alt.Chart(alt.NamedData("departements"))
 # Grey first (départements outside the filters), the rated ones over it.
 background = base.mark_geoshape(fill=NO_DATA, stroke="#999", strokeWidth=0.4)
 choropleth = (
@@ -87,7 +87,7 @@ if f.departement:
 if not points.empty:
     shown = geo.with_xy(points).assign(type_label=lambda d: d["type"].map(ui.type_label))
     layers.append(
-        alt.Chart(shown)
+        alt.Chart(alt.NamedData("initiatives"))
         .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.6)
         .encode(
             longitude="x:Q",
@@ -110,7 +110,7 @@ if not points.empty:
         )
     )
 labels = (
-    alt.Chart(alt.Data(values=geo.inset_labels()))
+    alt.Chart(alt.NamedData("encadres"))
     .mark_text(fontSize=11, align="left", baseline="middle", color="#333")
     .encode(longitude="x:Q", latitude="y:Q", text="name:N")
 )
@@ -123,7 +123,15 @@ chart = (
 )
 left, right = st.columns([3, 1])
 with left:
-    event = st.altair_chart(chart, width="stretch", on_select="rerun", key="map_deps")
+    # Altair walks inline data value by value (~1 s for the shapes): build the spec on
+    # named placeholders, then put the data in as plain JSON.
+    spec = geo.inline_data(
+        chart.to_dict(),
+        departements=shapes,
+        initiatives=[] if points.empty else shown.to_dict("records"),
+        encadres=geo.inset_labels(),
+    )
+    event = st.vega_lite_chart(spec, width="stretch", on_select="rerun", key="map_deps")
 clicked = (event.selection.get("dep") or []) if event else []
 code = clicked[0].get("code") if clicked else None
 if code != st.session_state.get("map_last_click"):
