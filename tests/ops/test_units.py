@@ -227,7 +227,7 @@ def test_demo_sources_fill_the_port_and_reset_a_moved_demo(tmp_path: Path) -> No
 
     path = write_sources("http://127.0.0.1:8765", tmp_path)
     sources = load_sources(path)
-    assert len(sources) == 3 and len({s.region for s in sources}) == 3
+    assert len(sources) == 7 and len({s.region for s in sources}) == 7
     assert all(
         s.allow_private and s.start_urls[0].startswith("http://127.0.0.1:8765/") for s in sources
     )
