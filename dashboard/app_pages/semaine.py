@@ -28,7 +28,7 @@ def _delta(column: str) -> str | None:
         return None
     mean = before[column].mean()
     diff = this[column] - mean
-    sign = "+" if diff >= 0 else "−"
+    sign = "+" if diff >= 0 else "-"  # ASCII minus: Streamlit then draws a down arrow
     return f"{sign}{ui.fmt_dec(abs(diff))} vs moyenne des {len(before)} semaines précédentes"
 
 
@@ -56,7 +56,7 @@ with left:
     series = weeks.assign(
         semaine=weeks["week"].map(ui.fmt_date),
         court=weeks["week"].map(lambda d: f"{d:%d/%m}"),
-        courante=weeks["week"] == week,
+        courante=[i == len(weeks) - 1 for i in range(len(weeks))],  # the series ends at `week`
     )
     chart = (
         alt.Chart(series)
