@@ -66,6 +66,25 @@ def _run(snap: Snapshot, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> A
         return fn(con, *args, **kwargs)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def store_problem(snap: Snapshot) -> str | None:
+    """Why the file cannot be read as a veille store (None when it can): not DuckDB, not
+    ours, locked, or written by a newer version. Cached per snapshot, so checked once."""
+    from veille.errors import VeilleError
+
+    try:
+        with _connect(snap) as con:
+            if not q.is_veille_store(con):
+                return "not_veille"
+    except VeilleError as exc:
+        if "lock" in str(exc).lower() or "newer version" in str(exc):
+            return f"error:{exc}"
+        return "not_veille"  # not a DuckDB file at all
+    except Exception:  # noqa: BLE001 - any other DuckDB error means "not a store we can read"
+        return "not_veille"
+    return None
+
+
 # One cached wrapper per query: st.cache_data keys on the function and every argument.
 @st.cache_data(ttl=TTL, show_spinner=False)
 def home(snap: Snapshot) -> dict[str, Any] | None:
@@ -121,13 +140,17 @@ def map_data(
     end: date | None,
     region: str | None,
     departement: str | None,
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
+    """(communes named, département rates, initiative points) of the Carte page."""
     with _connect(snap) as con:
         communes = q.commune_coverage(
             con, start=start, end=end, region=region, departement=departement
         )
         deps = q.departement_rates(con, start=start, end=end, region=region)
-    return communes, deps
+        points = q.initiative_points(
+            con, start=start, end=end, region=region, departement=departement
+        )
+    return communes, deps, points
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

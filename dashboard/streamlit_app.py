@@ -5,7 +5,12 @@ Pages hold only UI (dashboard/app_pages/); data comes from dashboard/data.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
+
+# Shipped, not a :material: icon: Streamlit fetches those favicons from a font CDN.
+ICON = Path(__file__).resolve().parent / "resources" / "icon.png"
 
 PAGES = [
     st.Page("app_pages/semaine.py", title="Cette semaine", icon=":material/today:", default=True),
@@ -17,7 +22,5 @@ PAGES = [
     st.Page("app_pages/sources.py", title="Sources", icon=":material/rss_feed:"),
 ]
 
-st.set_page_config(
-    page_title="Veille déserts médicaux", page_icon=":material/local_hospital:", layout="wide"
-)
+st.set_page_config(page_title="Veille déserts médicaux", page_icon=str(ICON), layout="wide")
 st.navigation(PAGES).run()

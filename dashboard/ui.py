@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from nlp.labels import FIGURE_KINDS, INITIATIVE_STATUSES, INITIATIVE_TYPES
+from store.dashboard_queries import bare_place
 
 NARROW_NBSP = "\u202f"  # espace fine insécable: the French thousands separator
 MONTHS = (
@@ -40,13 +42,33 @@ COMMUNE_PAGE = "app_pages/commune.py"
 ARTICLE_PAGE = "app_pages/article.py"
 
 
+EXPECTED = (
+    "Le tableau de bord lit l'instantané publié par `veille nightly` "
+    "(par défaut `data/published/veille.duckdb` ; `make demo` publie "
+    "`data/demo/published/veille.duckdb`). Indiquez-en un autre avec `veille dashboard --db`."
+)
+
+
 def require_snapshot() -> data.Snapshot:
-    """The DB snapshot, or a French message and a stop when it is missing."""
+    """The DB snapshot, or one French message and a stop when it is missing or unreadable."""
     snap = data.snapshot()
     if snap is None:
         st.error(
-            f"Base de données introuvable : {data.db_path()}. Lancez `veille nightly` "
+            f"Base de données introuvable : {md_escape(data.db_path())}. Lancez `veille nightly` "
             "(ou `make demo`) pour publier un instantané, ou passez `--db`."
+        )
+        st.stop()
+    problem = data.store_problem(snap)
+    if problem == "not_veille":
+        st.error(
+            f"Le fichier {md_escape(snap.path)} n'est pas une base de Veille déserts "
+            f"médicaux. {EXPECTED}"
+        )
+        st.stop()
+    if problem:
+        st.error(
+            f"Impossible de lire la base {md_escape(snap.path)} : "
+            f"{md_escape(problem.removeprefix('error:'))}"
         )
         st.stop()
     return snap
@@ -55,24 +77,55 @@ def require_snapshot() -> data.Snapshot:
 # -- French formats ------------------------------------------------------------------------
 
 
+EMPTY = "—"  # what an empty cell shows (never "None" or "nan")
+
+
+def _missing(x: Any) -> bool:
+    """None, NaN or NaT (a list or an array is a value, even an empty one)."""
+    if x is None or x is pd.NaT:
+        return True
+    return isinstance(x, float) and x != x
+
+
 def fmt_int(n: Any) -> str:
-    return "–" if n is None else f"{int(n):,}".replace(",", NARROW_NBSP)
+    return EMPTY if _missing(n) else f"{int(n):,}".replace(",", NARROW_NBSP)
 
 
 def fmt_dec(x: Any, digits: int = 1) -> str:
-    if x is None or x != x:  # None or NaN
-        return "–"
+    if _missing(x):
+        return EMPTY
     return f"{float(x):,.{digits}f}".replace(",", NARROW_NBSP).replace(".", ",")
 
 
 def fmt_date(d: Any) -> str:
-    if d is None or d != d:
+    if _missing(d):
         return "date inconnue"
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def type_label(code: Any) -> str:
-    return INITIATIVE_TYPES.get(str(code), str(code) if code else "–")
+    return INITIATIVE_TYPES.get(str(code), str(code) if isinstance(code, str) and code else EMPTY)
+
+
+def text(x: Any) -> str:
+    """A cell of free text: "" for None/NaN, never the string "None"."""
+    return "" if _missing(x) else str(x)
+
+
+def place(name: Any) -> str:
+    """Bare département / région name for tables: "Le Cantal" -> "Cantal"."""
+    return bare_place(name) if not _missing(name) else ""
+
+
+def clean_cells(df: Any) -> Any:
+    """Text columns with None/NaN as empty text: st.dataframe would print "None"."""
+    cols = [
+        c
+        for c in df.columns
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c])
+    ]
+    blank = {c: df[c].map(lambda v: "" if _missing(v) else v) for c in cols}
+    return df.assign(**blank) if cols else df
 
 
 def status_label(code: Any) -> str:
@@ -104,26 +157,83 @@ class Filters:
     types: tuple[str, ...] | None
 
 
+# Widget state is dropped when a page without the widget runs: the chosen région and
+# département are kept under these keys, so a filter set on one page (or by a click on
+# the map) holds on the others. `?dep=CODE` in the URL sets it too (shareable links).
+_KEEP = {"f_region": "keep_region", "f_dep": "keep_dep"}
+
+
+ALL = ""  # the "Toutes / Tous" option: a None value would show Streamlit's placeholder
+
+
+def _remember(key: str) -> None:
+    st.session_state[_KEEP[key]] = st.session_state.get(key) or ALL
+    if key == "f_region":  # a new région clears the département
+        st.session_state["keep_dep"] = st.session_state["f_dep"] = ALL
+
+
+def choose_departement(code: str | None, region: str | None) -> None:
+    """Filter every page on this département (the map's click), then rerun."""
+    st.session_state["keep_region"] = region or ALL
+    st.session_state["keep_dep"] = code or ALL
+    st.rerun()
+
+
+def _restore(deps: Any) -> None:
+    """Before the filter widgets exist: the kept choice (or `?dep=`) wins over widget state,
+    which Streamlit resets when another page ran in between."""
+    wanted = st.query_params.get("dep")
+    if wanted and wanted != st.session_state.get("_dep_param"):
+        st.session_state["_dep_param"] = wanted
+        match = deps[deps["code"] == wanted]
+        if len(match):  # an unknown code is ignored, never echoed
+            st.session_state["keep_region"] = match["region"].iloc[0]
+            st.session_state["keep_dep"] = wanted
+    for key, keep in _KEEP.items():
+        if keep in st.session_state:  # always: a widget of another page may hold the key
+            st.session_state[key] = st.session_state[keep]
+
+
 def sidebar_filters(snap: data.Snapshot, *, with_types: bool = True, weeks: int = 52) -> Filters:
     """Region / département / initiative types / period, in the sidebar."""
     regions, deps, lo, hi = data.filter_options(snap)
+    _restore(deps)
     sb = st.sidebar
     sb.header("Filtres")
-    region_names = dict(zip(regions["code"], regions["name"], strict=True))
-    region = sb.selectbox(
-        "Région",
-        [None, *region_names],
-        key="f_region",
-        format_func=lambda c: "Toutes" if c is None else region_names[c],
+    region_names = dict(zip(regions["code"], regions["name"].map(place), strict=True))
+    if st.session_state.get("f_region") not in region_names:
+        st.session_state["f_region"] = ALL
+    region = (
+        sb.selectbox(
+            "Région",
+            [ALL, *sorted(region_names, key=lambda c: region_names[c])],
+            key="f_region",
+            format_func=lambda c: region_names.get(c, "Toutes"),
+            on_change=_remember,
+            args=("f_region",),
+        )
+        or None
     )
     deps = deps[deps["region"] == region] if region else deps
-    dep_names = dict(zip(deps["code"], deps["name"], strict=True))
-    departement = sb.selectbox(
-        "Département",
-        [None, *dep_names],
-        key="f_dep",
-        format_func=lambda c: "Tous" if c is None else f"{c} – {dep_names[c]}",
+    dep_names = dict(zip(deps["code"], deps["name"].map(place), strict=True))
+    if st.session_state.get("f_dep") not in dep_names:
+        st.session_state["f_dep"] = ALL
+    departement = (
+        sb.selectbox(
+            "Département",
+            [ALL, *dep_names],
+            key="f_dep",
+            format_func=lambda c: f"{c} – {dep_names[c]}" if c in dep_names else "Tous",
+            on_change=_remember,
+            args=("f_dep",),
+        )
+        or None
     )
+    if departement:
+        st.query_params["dep"] = st.session_state["_dep_param"] = departement
+    elif "dep" in st.query_params:
+        del st.query_params["dep"]
+        st.session_state["_dep_param"] = None
     types = None
     if with_types:
         chosen = sb.multiselect(
@@ -167,6 +277,7 @@ def table(
 
     Returns the selected row positions when `select` is set.
     """
+    df = clean_cells(df)
     event = st.dataframe(
         df,
         hide_index=True,

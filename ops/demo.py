@@ -38,6 +38,9 @@ def demo_env(data_dir: Path) -> dict[str, str]:
         VEILLE_PUBLISHED_PATH=str(data_dir / "published" / "veille.duckdb"),
         VEILLE_LOG_DIR=str(data_dir / "logs"),
         VEILLE_DOWNLOAD_DELAY="0",
+        # A year of history on day one: the nightly job backfills the sitemap archives.
+        VEILLE_NIGHTLY_BACKFILL_PAGES="2000",
+        VEILLE_BACKFILL_SINCE="2019-01-01",
     )
 
 
@@ -82,7 +85,8 @@ def run_demo(
         )
         return 1
     try:
-        print(f"demo press site: {base}/ (3 outlets, {DEMO_DIR / 'site'})", flush=True)
+        outlets = (DEMO_DIR / "sources.toml").read_text(encoding="utf-8").count("[[source]]")
+        print(f"demo press site: {base}/ ({outlets} outlets, {DEMO_DIR / 'site'})", flush=True)
         sources = write_sources(base, data_dir)
         env = demo_env(data_dir)
         proc = subprocess.run(

@@ -13,15 +13,49 @@ on 200,000 articles (scripts/bench_dashboard.py).
 
 from __future__ import annotations
 
+import csv
+import gzip
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 STORY = "coalesce(a.story_id, 's' || a.article_id)"  # as in the views: an article alone is a story
 DAY = "coalesce(published, fetched_at::DATE)"  # the date an article counts at (views' `week`)
 
 
+@cache
+def _bare_names() -> dict[str, str]:
+    """Gazetteer name of each département and région -> the name without its article."""
+    folder = Path(__file__).resolve().parents[1] / "nlp" / "resources"
+    out: dict[str, str] = {}
+    for file in ("gazetteer_departements.tsv.gz", "gazetteer_regions.tsv.gz"):
+        with gzip.open(folder / file, "rt", encoding="utf-8") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                name, art = row["name"], row["article"]
+                if art and name.startswith(art):
+                    out[name] = name[len(art) :].lstrip()
+    return out
+
+
+def bare_place(name: Any) -> str:
+    """ "Le Cantal" -> "Cantal", "Le Grand Est" -> "Grand Est" (tables, the digest); the
+    names whose article is part of them ("La Réunion") are kept. None -> "" ."""
+    if not isinstance(name, str):
+        return ""
+    return _bare_names().get(name, name)
+
+
 def _df(con: Any, sql: str, params: list[Any] | None = None) -> Any:
     return con.execute(sql, params or []).df()
+
+
+def is_veille_store(con: Any) -> bool:
+    """True when the file holds our schema (migrations recorded and the articles table)."""
+    from store.migrate import applied_migrations
+
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return "articles" in tables and bool(applied_migrations(con))
 
 
 def _stories_cte(start: date | None, end: date | None) -> tuple[str, list[Any]]:
@@ -340,7 +374,8 @@ def departement_rates(
                    sum(lat * population) / nullif(sum(population), 0) AS lat,
                    sum(lon * population) / nullif(sum(population), 0) AS lon
             FROM communes WHERE type = 'COM' AND population > 0 GROUP BY departement)
-        SELECT d.code AS departement_code, d.name AS departement_name, pop.population,
+        SELECT d.code AS departement_code, d.name AS departement_name, d.region AS region_code,
+               pop.population,
                coalesce(cov.n_stories, 0)::BIGINT AS n_stories,
                coalesce(cov.n_stories, 0) * 100000.0 / pop.population AS rate, pop.lat, pop.lon
         FROM departements d JOIN pop ON pop.departement = d.code
@@ -349,6 +384,29 @@ def departement_rates(
         ORDER BY rate DESC, d.code
     """,
         params + [region, region],
+    )
+
+
+def initiative_points(
+    con: Any,
+    *,
+    start: date | None,
+    end: date | None,
+    region: str | None = None,
+    departement: str | None = None,
+    limit: int = 3000,
+) -> Any:
+    """Initiatives of the period placed at their commune, one row per (commune, type) with
+    the stories reporting it (copies once): the points of the map."""
+    return _df(
+        con,
+        f"""
+        SELECT commune_insee, commune_name, departement_code, type, lat, lon,
+               count(DISTINCT story_id)::BIGINT AS n_stories
+        FROM v_initiatives WHERE {_INITIATIVE_FILTER} AND lat IS NOT NULL
+        GROUP BY ALL ORDER BY n_stories DESC, commune_insee, type LIMIT ?
+    """,
+        _filter_params(start, end, region, departement, None) + [limit],
     )
 
 
@@ -604,4 +662,58 @@ def failures_by_reason(con: Any, *, days: int = 30) -> Any:
         GROUP BY ALL ORDER BY n DESC, source_id, reason
     """,
         [days],
+    )
+
+
+# -- Digest (ops/digest.py) ---------------------------------------------------------------
+
+_NOTABLE_KINDS = ["densite", "medecins", "patients", "habitants", "montant", "pourcentage", "duree"]
+
+
+def digest_stories(con: Any, *, week: date) -> Any:
+    """Stories first published in `week` that report initiatives, one row each: the types,
+    the first copy (title, url, id), outlets, and the place: the first copy's primary
+    commune, else the commune of its initiatives (names with their articles)."""
+    return _df(
+        con,
+        """
+        WITH wk AS MATERIALIZED (SELECT story_id, n_sources FROM v_stories WHERE week = ?),
+        ini AS (
+            SELECT story_id, list(DISTINCT type ORDER BY type) AS types,
+                   arg_min(commune_insee, (published, initiative_id))
+                       FILTER (WHERE commune_insee IS NOT NULL) AS commune_insee
+            FROM v_initiatives SEMI JOIN wk USING (story_id) GROUP BY story_id),
+        first_copy AS (
+            SELECT story_id, arg_min(article_id, (published, article_id)) AS article_id
+            FROM v_articles SEMI JOIN ini USING (story_id) GROUP BY story_id)
+        SELECT ini.story_id, ini.types, a.article_id, a.title, a.url, a.published, wk.n_sources,
+               coalesce(a.commune_name, c.name) AS commune,
+               coalesce(a.departement_name, d.name) AS departement,
+               coalesce(a.region_name, r.name) AS region
+        FROM ini JOIN wk USING (story_id) JOIN first_copy f USING (story_id)
+        JOIN v_articles a ON a.article_id = f.article_id
+        LEFT JOIN communes c ON c.insee = ini.commune_insee
+        LEFT JOIN departements d ON d.code = c.departement
+        LEFT JOIN regions r ON r.code = c.region
+        ORDER BY region NULLS LAST, departement, commune, a.published, a.article_id
+    """,
+        [week],
+    )
+
+
+def digest_figures(con: Any, *, week: date, limit: int = 15) -> Any:
+    """Notable figures (densities, doctors, amounts...) of the week's stories, copies once."""
+    return _df(
+        con,
+        """
+        SELECT f.kind, f.commune_name AS commune, f.departement_name AS departement, f.text,
+               f.title, f.url, f.published, f.article_id
+        FROM v_figures f JOIN v_stories st USING (story_id)
+        WHERE st.week = ? AND list_contains(?::VARCHAR[], f.kind)
+        QUALIFY row_number() OVER (PARTITION BY f.story_id, f.kind, f.value
+                                   ORDER BY f.figure_id) = 1
+        ORDER BY f.kind, f.published, f.figure_id
+        LIMIT ?
+    """,
+        [week, _NOTABLE_KINDS, limit],
     )

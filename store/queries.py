@@ -116,53 +116,6 @@ def figures(
     )
 
 
-def week_initiatives(con: Any, monday: date) -> list[tuple[Any, ...]]:
-    """The digest's initiatives of the week (stories first published that week): one row
-    per (story, type, commune) as (region, type, commune, evidence, title, url,
-    published, n_sources), national ones last."""
-    return con.execute(
-        """
-        SELECT coalesce(i.region_name, 'National / sans commune') AS region, i.type,
-               coalesce(i.commune_name, '') AS commune, i.evidence_text, i.title, i.url,
-               i.published, st.n_sources
-        FROM v_initiatives i JOIN v_stories st USING (story_id)
-        WHERE st.week = ?
-        QUALIFY row_number() OVER (PARTITION BY i.story_id, i.type, coalesce(i.commune_insee, '')
-                                   ORDER BY i.published NULLS LAST, i.initiative_id) = 1
-        ORDER BY region = 'National / sans commune', region, i.type, commune
-    """,
-        [monday],
-    ).fetchall()
-
-
-def week_figures(
-    con: Any, monday: date, *, kinds: tuple[str, ...], limit: int
-) -> list[tuple[Any, ...]]:
-    """Figures of the given kinds in the week's stories, one per (story, kind, value):
-    (kind, place, text, title, url, published)."""
-    return con.execute(
-        """
-        SELECT f.kind, coalesce(f.commune_name, f.departement_name, ''), f.text, f.title, f.url,
-               f.published
-        FROM v_figures f JOIN v_stories st USING (story_id)
-        WHERE st.week = ? AND list_contains(?::VARCHAR[], f.kind)
-        QUALIFY row_number() OVER (PARTITION BY f.story_id, f.kind, f.value
-                                   ORDER BY f.figure_id) = 1
-        ORDER BY f.kind, f.published, f.figure_id
-        LIMIT ?
-    """,
-        [monday, list(kinds), limit],
-    ).fetchall()
-
-
-def week_relevant_stories(con: Any, monday: date) -> int:
-    return int(
-        con.execute(
-            "SELECT count(*) FROM v_stories WHERE week = ? AND relevant", [monday]
-        ).fetchall()[0][0]
-    )
-
-
 def published_counts(con: Any) -> dict[str, int]:
     """Headline counts of a snapshot: articles, relevant, stories, initiatives, figures."""
     row = con.execute(

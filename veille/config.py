@@ -46,6 +46,8 @@ class Settings:
     # (`veille backfill sitemaps`) after the crawl; 0 = off. The period starts at backfill_since.
     nightly_backfill_pages: int = 0
     backfill_since: str = "2019-01-01"
+    # Dashboard address for links in `veille digest` (e.g. https://veille.example.org); "" = none.
+    dashboard_url: str = ""
 
 
 _ENV_PREFIX = "VEILLE_"

@@ -19,7 +19,15 @@ titles = {
 }
 wanted = st.query_params.get("id")
 if wanted and wanted not in titles:
-    titles = {wanted: wanted, **titles}
+    # Only pertinent articles are listed; another stored article opens by its id, checked
+    # against the base below. An id that matches nothing is never echoed.
+    found = data.article(snap, wanted)
+    if found is not None:
+        label = f"{ui.fmt_date(found['published'])} – {found['title'] or 'sans titre'}"
+        titles = {wanted: f"{label} ({found['source_id']})", **titles}
+    else:
+        st.warning("Le lien ouvre un article absent de la base : choisissez-en un ci-dessous.")
+        wanted = None
 if not titles:
     st.info("Aucun article pertinent dans la base pour l'instant.")
     st.stop()
@@ -35,7 +43,7 @@ if article_id != wanted:
     st.query_params["id"] = article_id
 art = data.article(snap, article_id)
 if art is None:
-    st.warning(f"Article {article_id} introuvable dans la base.")
+    st.warning("Cet article n'est pas dans la base.")
     st.stop()
 
 st.header(ui.md_escape(art["title"] or "Sans titre"))

@@ -1,8 +1,8 @@
-"""Carte: communes named by relevant stories, and coverage per 100,000 inhabitants by département.
+"""Carte: relevant stories per 100,000 inhabitants by département, and initiatives as points.
 
-Tile-free Altair maps over the gazetteer's centroids (no basemap download): the
-département layer is a map of population-weighted centroids sized and coloured by
-the rate, as we ship no département polygons.
+Département shapes ship with the dashboard (dashboard/resources/, see dashboard/geo.py):
+no tile server, no download. Overseas départements are insets at the lower left.
+Clicking a département filters every page on it (ui.choose_departement).
 """
 
 from __future__ import annotations
@@ -10,112 +10,174 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, geo, ui
+from nlp.labels import INITIATIVE_TYPES
+
+NO_DATA = "#eeeeee"  # départements outside the région filter
+# One colour per initiative type, the same whatever the filters keep (11 types).
+TYPE_LABELS = [ui.type_label(t) for t in INITIATIVE_TYPES]
+TYPE_COLOURS = [
+    "#1f77b4",
+    "#2ca02c",
+    "#9467bd",
+    "#d62728",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+]
 
 snap = ui.require_snapshot()
 st.title("Carte")
 f = ui.sidebar_filters(snap, with_types=False)
-communes, deps = data.map_data(snap, f.start, f.end, f.region, f.departement)
-# Overseas départements would shrink metropolitan France to a dot: mapped only in the tables.
-METRO = "lat > 41 and lat < 52 and lon > -5.5 and lon < 10"
-backdrop = (
-    alt.Chart(deps.query(METRO))
-    .mark_circle(color="#d0d0d0", size=25)
-    .encode(
-        longitude="lon:Q",
-        latitude="lat:Q",
-        tooltip=[alt.Tooltip("departement_name:N", title="Département")],
-    )
+communes, deps, points = data.map_data(snap, f.start, f.end, f.region, f.departement)
+st.caption(
+    "Couleur des départements : sujets pertinents pour 100 000 habitants sur la période "
+    "(population des communes du gazetteer). Points : initiatives rapportées, par type "
+    "(taille = nombre de sujets). Outre-mer en encadrés. Cliquez un département pour "
+    "filtrer toutes les pages sur lui."
 )
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Communes citées")
-    st.caption(
-        "Taille : nombre de sujets pertinents qui citent la commune. Couleur : type "
-        "d'initiative le plus rapporté. Cliquez un point pour ouvrir la commune."
+values = {
+    r.departement_code: {
+        "rate": round(float(r.rate), 2),
+        "n_stories": int(r.n_stories),
+        "region": r.region_code,
+        "label": ui.place(r.departement_name),
+    }
+    for r in deps.itertuples()
+}
+for feat_values in values.values():
+    feat_values["rate_text"] = ui.fmt_dec(feat_values["rate"], 2)
+shapes = geo.features(values)
+pick = alt.selection_point(fields=["code"], name="dep", on="click", clear="dblclick")
+base = alt.Chart(alt.NamedData("departements"))
+# Grey first (départements outside the filters), the rated ones over it.
+background = base.mark_geoshape(fill=NO_DATA, stroke="#999", strokeWidth=0.4)
+choropleth = (
+    base.transform_filter("isValid(datum.rate)")
+    .mark_geoshape(stroke="#777", strokeWidth=0.4)
+    .encode(
+        color=alt.Color(
+            "rate:Q",
+            title="Sujets pour 100 000 hab.",
+            scale=alt.Scale(scheme="orangered"),
+            legend=alt.Legend(orient="top-right", format=".1f"),
+        ),
+        tooltip=[
+            alt.Tooltip("name:N", title="Département"),
+            alt.Tooltip("code:N", title="Code"),
+            alt.Tooltip("n_stories:Q", title="Sujets"),
+            alt.Tooltip("rate_text:N", title="Pour 100 000 hab."),
+        ],
     )
-    if communes.empty:
-        st.info("Aucune commune citée pour ces filtres.")
-    else:
-        shown = communes.assign(
-            type_label=communes["top_type"].map(
-                lambda t: "Aucune initiative" if t == "aucune" else ui.type_label(t)
-            )
+    .add_params(pick)
+)
+layers = [background, choropleth]
+if f.departement:
+    chosen_shape = (
+        base.transform_filter(alt.datum.code == f.departement)
+        .mark_geoshape(fill=None, stroke="#111", strokeWidth=2)
+        .encode()
+    )
+    layers.append(chosen_shape)
+if not points.empty:
+    shown = geo.with_xy(points).assign(type_label=lambda d: d["type"].map(ui.type_label))
+    layers.append(
+        alt.Chart(alt.NamedData("initiatives"))
+        .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.6)
+        .encode(
+            longitude="x:Q",
+            latitude="y:Q",
+            size=alt.Size(
+                "n_stories:Q", title="Sujets", scale=alt.Scale(range=[25, 300]), legend=None
+            ),
+            color=alt.Color(
+                "type_label:N",
+                title="Initiative",
+                scale=alt.Scale(domain=TYPE_LABELS, range=TYPE_COLOURS),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+            ),
+            tooltip=[
+                alt.Tooltip("commune_name:N", title="Commune"),
+                alt.Tooltip("departement_code:N", title="Département"),
+                alt.Tooltip("type_label:N", title="Initiative"),
+                alt.Tooltip("n_stories:Q", title="Sujets"),
+            ],
         )
-        pick = alt.selection_point(fields=["commune_insee"], name="commune", on="click")
-        points = (
-            alt.Chart(shown.query(METRO))
-            .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
-            .encode(
-                longitude="lon:Q",
-                latitude="lat:Q",
-                size=alt.Size("n_stories:Q", title="Sujets", scale=alt.Scale(range=[20, 900])),
-                color=alt.Color(
-                    "type_label:N",
-                    title="Initiative dominante",
-                    legend=alt.Legend(orient="bottom", columns=2),
-                ),
-                tooltip=[
-                    alt.Tooltip("commune_name:N", title="Commune"),
-                    alt.Tooltip("departement_code:N", title="Département"),
-                    alt.Tooltip("n_stories:Q", title="Sujets"),
-                    alt.Tooltip("n_initiatives:Q", title="Initiatives"),
-                    alt.Tooltip("type_label:N", title="Type dominant"),
-                ],
-            )
-            .add_params(pick)
-        )
-        chart = (backdrop + points).project("mercator").properties(height=560)
-        event = st.altair_chart(chart, width="stretch", on_select="rerun", key="map_communes")
-        chosen = (event.selection.get("commune") or []) if event else []
-        if chosen and chosen[0].get("commune_insee"):
-            ui.open_commune(chosen[0]["commune_insee"])
-        names = dict(zip(communes["commune_insee"], communes["commune_name"], strict=True))
-        col_pick, col_go = st.columns([3, 1], vertical_alignment="bottom")
-        insee = col_pick.selectbox(
-            "Ouvrir une commune",
-            list(names),
-            key="map_pick",
-            format_func=lambda c: f"{names[c]} ({c})",
-        )
-        if col_go.button("Ouvrir", key="map_open") and insee:
-            ui.open_commune(insee)
+    )
+labels = (
+    alt.Chart(alt.NamedData("encadres"))
+    .mark_text(fontSize=11, align="left", baseline="middle", color="#333")
+    .encode(longitude="x:Q", latitude="y:Q", text="name:N")
+)
+layers.append(labels)
+chart = (
+    alt.layer(*layers)
+    .project(type="identity", reflectY=False)
+    .resolve_scale(color="independent", size="independent")
+    .properties(height=640)
+)
+left, right = st.columns([3, 1])
+with left:
+    # Altair walks inline data value by value (~1 s for the shapes): build the spec on
+    # named placeholders, then put the data in as plain JSON.
+    spec = geo.inline_data(
+        chart.to_dict(),
+        departements=shapes,
+        initiatives=[] if points.empty else shown.to_dict("records"),
+        encadres=geo.inset_labels(),
+    )
+    event = st.vega_lite_chart(spec, width="stretch", on_select="rerun", key="map_deps")
+clicked = (event.selection.get("dep") or []) if event else []
+code = clicked[0].get("code") if clicked else None
+if code != st.session_state.get("map_last_click"):
+    st.session_state["map_last_click"] = code
+    if code and code != f.departement:
+        ui.choose_departement(code, values.get(code, {}).get("region"))
 
 with right:
-    st.subheader("Couverture par département")
-    st.caption("Sujets pertinents pour 100 000 habitants (population des communes du gazetteer).")
-    if deps.empty:
-        st.info("Pas de données de population : chargez le gazetteer (`veille process`).")
+    st.subheader("Départements les plus couverts")
+    top = deps[deps["n_stories"] > 0].head(12)
+    if top.empty:
+        st.info("Aucun sujet pertinent rattaché à un département pour ces filtres.")
     else:
-        chart = (
-            alt.Chart(deps.query(METRO))
-            .mark_circle(opacity=0.85, stroke="#555", strokeWidth=0.5)
-            .encode(
-                longitude="lon:Q",
-                latitude="lat:Q",
-                size=alt.Size(
-                    "rate:Q", title="Pour 100 000 hab.", scale=alt.Scale(range=[30, 1200])
-                ),
-                color=alt.Color(
-                    "rate:Q", title="Pour 100 000 hab.", scale=alt.Scale(scheme="orangered")
-                ),
-                tooltip=[
-                    alt.Tooltip("departement_name:N", title="Département"),
-                    alt.Tooltip("n_stories:Q", title="Sujets"),
-                    alt.Tooltip("rate:Q", title="Pour 100 000 hab.", format=".2f"),
-                ],
+        for r in top.itertuples():
+            st.markdown(
+                f"**{ui.md_escape(ui.place(r.departement_name))}** "
+                f"({ui.md_escape(r.departement_code)}) : {ui.fmt_dec(r.rate, 2)} "
+                f"pour 100 000 hab. · {ui.fmt_int(r.n_stories)} sujets"
             )
-            .project("mercator")
-            .properties(height=420)
-        )
-        st.altair_chart(chart, width="stretch")
+    if f.departement:
+        if st.button("Toute la France", key="map_reset", icon=":material/public:"):
+            st.session_state["map_last_click"] = None
+            ui.choose_departement(None, None)
+
+st.subheader("Communes citées")
+if communes.empty:
+    st.info("Aucune commune citée pour ces filtres.")
+else:
+    names = dict(zip(communes["commune_insee"], communes["commune_name"], strict=True))
+    col_pick, col_go = st.columns([3, 1], vertical_alignment="bottom")
+    insee = col_pick.selectbox(
+        "Ouvrir une commune",
+        list(names),
+        key="map_pick",
+        format_func=lambda c: f"{names[c]} ({c})",
+    )
+    if col_go.button("Ouvrir", key="map_open") and insee:
+        ui.open_commune(insee)
 
 st.subheader("Tableaux")
 tab_c, tab_d = st.tabs(["Communes", "Départements"])
 with tab_c:
     ui.table(
-        communes.assign(top_type=communes["top_type"].map(ui.type_label))[
+        communes.assign(
+            top_type=communes["top_type"].map(lambda t: "" if t == "aucune" else ui.type_label(t))
+        )[
             [
                 "commune_name",
                 "commune_insee",
@@ -140,6 +202,7 @@ with tab_c:
 with tab_d:
     ui.table(
         deps.assign(
+            departement_name=deps["departement_name"].map(ui.place),
             rate=deps["rate"].map(lambda x: ui.fmt_dec(x, 2)),
             population=deps["population"].map(ui.fmt_int),
         )[["departement_code", "departement_name", "n_stories", "population", "rate"]].rename(

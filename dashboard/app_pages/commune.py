@@ -13,7 +13,9 @@ names = dict(zip(options["insee"], options["name"], strict=True))
 deps = dict(zip(options["insee"], options["departement"], strict=True))
 wanted = st.query_params.get("insee")
 if wanted and wanted not in names:
-    names[wanted], deps[wanted] = wanted, ""
+    # Never echo the unknown value: a shared link could carry Markdown or HTML.
+    st.warning("Le lien ouvre une commune absente de la base : choisissez-en une ci-dessous.")
+    wanted = None
 if not names:
     st.info("Aucune commune citée dans la base pour l'instant.")
     st.stop()
@@ -22,7 +24,7 @@ insee = st.selectbox(
     "Commune",
     codes,
     index=codes.index(wanted) if wanted in names else 0,
-    format_func=lambda c: f"{names[c]} ({deps[c] or '?'}) – {c}",
+    format_func=lambda c: f"{names[c]} ({deps[c] or '—'}) – {c}",
     key="commune_pick",
 )
 if insee != wanted:
@@ -30,11 +32,13 @@ if insee != wanted:
 km = st.sidebar.slider("Rayon des communes voisines (km)", 5, 100, 30, step=5, key="commune_km")
 found = data.commune(snap, insee, float(km))
 if found is None:
-    st.warning(f"Commune {insee} inconnue de la base.")
+    st.warning("Cette commune n'est pas dans la base.")
     st.stop()
 info = found["info"]
 st.header(ui.md_escape(info["name"]))
-place = ", ".join(x for x in (info["departement_name"], info["region_name"]) if x)
+place = ", ".join(
+    x for x in (ui.place(info["departement_name"]), ui.place(info["region_name"])) if x
+)
 st.caption(f"Code INSEE {info['insee']} · {place} · {ui.fmt_int(info['population'])} habitants")
 
 arts, inits, figs, near = found["articles"], found["initiatives"], found["figures"], found["nearby"]

@@ -7,8 +7,10 @@ import streamlit as st
 from dashboard import data, ui
 from veille.errors import VeilleError
 
-SIMILAR_DOWN = ("Recherche de similarité indisponible : les vecteurs ne sont pas encore calculés "
-                "pour ce modèle (lancez `veille process`). Détail : {exc}")
+SIMILAR_DOWN = (
+    "Recherche de similarité indisponible : les vecteurs ne sont pas encore calculés "
+    "pour ce modèle (lancez `veille process`). Détail : {exc}"
+)
 
 snap = ui.require_snapshot()
 st.title("Initiatives")
@@ -87,6 +89,8 @@ else:
         published=rows["published"].map(ui.fmt_date),
         type=rows["type"].map(ui.type_label),
         status=rows["status"].map(ui.status_label),
+        departement_name=rows["departement_name"].map(ui.place),
+        region_name=rows["region_name"].map(ui.place),
     )[
         [
             "published",

@@ -28,7 +28,7 @@ def _delta(column: str) -> str | None:
         return None
     mean = before[column].mean()
     diff = this[column] - mean
-    sign = "+" if diff >= 0 else "−"
+    sign = "+" if diff >= 0 else "-"  # ASCII minus: Streamlit then draws a down arrow
     return f"{sign}{ui.fmt_dec(abs(diff))} vs moyenne des {len(before)} semaines précédentes"
 
 
@@ -52,16 +52,19 @@ cols[2].metric(
 left, right = st.columns(2)
 with left:
     st.subheader("Sujets par semaine")
-    series = weeks.assign(semaine=weeks["week"].map(ui.fmt_date))
+    # Ordinal weeks: one wide bar each (a temporal axis draws hairlines), the week in red.
+    series = weeks.assign(
+        semaine=weeks["week"].map(ui.fmt_date),
+        court=weeks["week"].map(lambda d: f"{d:%d/%m}"),
+        courante=[i == len(weeks) - 1 for i in range(len(weeks))],  # the series ends at `week`
+    )
     chart = (
         alt.Chart(series)
         .mark_bar()
         .encode(
-            x=alt.X("week:T", title="Semaine", axis=alt.Axis(format="%d/%m")),
+            x=alt.X("court:O", title="Semaine du", sort=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("n_stories:Q", title="Sujets pertinents"),
-            color=alt.condition(
-                alt.datum.week == week.isoformat(), alt.value("#d62728"), alt.value("#1f77b4")
-            ),
+            color=alt.condition(alt.datum.courante, alt.value("#d62728"), alt.value("#1f77b4")),
             tooltip=[
                 alt.Tooltip("semaine:N", title="Semaine"),
                 alt.Tooltip("n_stories:Q", title="Sujets"),

@@ -39,12 +39,12 @@ def _state(row) -> str:
     if row.last_run_status == "interrupted":
         return "⚠️ interrompue"
     if row.last_success_at is None or row.last_success_at != row.last_success_at:
-        return "⛔ jamais réussie"
+        return "Jamais réussie"
     if newest == newest and newest - row.last_success_at > STALE:
-        return "⚠️ en panne"
+        return "En panne"
     if row.pages_last_run == 0 and row.failures_last_run > 0:
-        return "⚠️ erreurs"
-    return "✅ normale"
+        return "Erreurs"
+    return "Normale"
 
 
 def _problem_fr(sid: str, problem: str) -> str:
@@ -54,7 +54,7 @@ def _problem_fr(sid: str, problem: str) -> str:
 
 
 states = [_state(r) for r in health.itertuples()]
-broken = sum(s != "✅ normale" for s in states)
+broken = sum(s != "Normale" for s in states)
 cols = st.columns(3)
 cols[0].metric("Sources suivies", ui.fmt_int(len(health)))
 cols[1].metric("Sources en difficulté", ui.fmt_int(broken))

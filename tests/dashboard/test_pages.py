@@ -158,9 +158,14 @@ def test_new_snapshot_swapped_in_by_rename_is_picked_up(fixture_db, tmp_path, mo
 
     nxt = tmp_path / "next.duckdb"
     shutil.copy(fixture_db, nxt)
-    extra = DOCS[0].__class__(**{**DOCS[0].__dict__, "slug": "charenton-suite",
-                                 "title": "Charenton-du-Cher : le chantier commence",
-                                 "published": "2024-06-06"})
+    extra = DOCS[0].__class__(
+        **{
+            **DOCS[0].__dict__,
+            "slug": "charenton-suite",
+            "title": "Charenton-du-Cher : le chantier commence",
+            "published": "2024-06-06",
+        }
+    )
     with Writer.open(nxt) as w:
         page = _page(extra, "r2")
         w.save_pages([page])
@@ -169,3 +174,72 @@ def test_new_snapshot_swapped_in_by_rename_is_picked_up(fixture_db, tmp_path, mo
     at.run()
     assert not at.exception
     assert at.metric[0].value == "4"
+
+
+INJECTED = "[reconnectez-vous](https://evil.example/login) ![x](https://evil.example/p.png)"
+
+
+@pytest.mark.parametrize("page,param", [("commune", "insee"), ("article", "id")])
+def test_unknown_query_value_is_not_echoed(app, page, param):
+    at = app(page, query={param: INJECTED})
+    assert not at.exception
+    texts = _texts(at)
+    assert "evil.example" not in texts and "reconnectez" not in texts
+    assert any("de la base : choisissez" in w.value for w in at.warning)
+
+
+def test_not_a_veille_store_says_which_file_is_expected(app, monkeypatch, tmp_path):
+    import duckdb
+
+    other = tmp_path / "autre.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    junk = tmp_path / "pas_duckdb.duckdb"
+    junk.write_text("ceci n'est pas une base", encoding="utf-8")
+    for path in (other, junk):
+        monkeypatch.setenv("VEILLE_DASHBOARD_DB", str(path))
+        for page in (None, "carte"):
+            at = app(page)
+            assert not at.exception
+            assert len(at.error) == 1, [e.value for e in at.error]
+            msg = at.error[0].value
+            assert "n'est pas une base de Veille déserts médicaux" in msg
+            assert "data/published/veille.duckdb" in msg
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_cell_reads_none_and_names_are_bare(app, page):
+    at = app(page)
+    for frame in at.dataframe:
+        df = frame.value
+        for col in df.columns:
+            cells = {str(v) for v in df[col]}
+            assert not cells & {"None", "nan", "NaT", "<NA>"}, (page, col)
+            if col in ("Département", "Région"):
+                named = cells - {"La Réunion"}  # its article is part of its name
+                assert not any(c.startswith(("Le ", "La ", "Les ")) for c in named), (page, col)
+
+
+def test_departement_filter_holds_across_pages(app):
+    at = app("carte", query={"dep": "23"})
+    assert not at.exception
+    assert at.sidebar.selectbox(key="f_dep").value == "23"
+    assert at.sidebar.selectbox(key="f_region").value == "75"
+    at.switch_page("app_pages/initiatives.py").run()
+    assert at.sidebar.selectbox(key="f_dep").value == "23"
+    assert set(at.dataframe[0].value["Commune"]) == {"Guéret"}
+    at.sidebar.selectbox(key="f_dep").select("").run()
+    at.switch_page("app_pages/tendances.py").run()
+    assert at.sidebar.selectbox(key="f_dep").value == ""
+
+
+def test_map_has_every_departement_shape():
+    from dashboard import geo
+
+    codes = {f["properties"]["code"] for f in geo.shapes()["features"]}
+    assert len(codes) == 101 and {"2A", "2B", "971", "972", "973", "974", "976"} <= codes
+    x, y = geo.place(2.40, 47.08, "18")  # Bourges, inside the Cher's bounding box
+    cher = next(f for f in geo.shapes()["features"] if f["properties"]["code"] == "18")
+    pts = [p for poly in cher["geometry"]["coordinates"] for ring in poly for p in ring]
+    assert min(p[0] for p in pts) < x < max(p[0] for p in pts)
+    assert min(p[1] for p in pts) < y < max(p[1] for p in pts)

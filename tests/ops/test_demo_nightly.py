@@ -10,23 +10,43 @@ from pathlib import Path
 
 import pytest
 
+from crawler.fixture_site import load_articles
+from ops.demo import DEMO_DIR
 from tests.ops.conftest import VEILLE, content_checksums, content_counts, env_for, veille
 
 pytestmark = [pytest.mark.integration, pytest.mark.models]
+# The demo site: the hand-written articles of November 2026 and the generated year.
+ARTICLES = load_articles(DEMO_DIR / "site" / "articles")
+N = len(ARTICLES)
+N_OFF_TOPIC = sum(a["section"] in ("Sport", "Loisirs", "Culture") for a in ARTICLES.values())
 
 
 def test_demo_publishes_a_snapshot_with_the_demo_articles(demo_run: dict) -> None:
     import duckdb
 
-    assert re.search(r"published .*: 13 articles \(\d+ relevant\)", demo_run["stdout"])
+    assert 250 <= N <= 400  # "a few hundred pages"
+    assert re.search(rf"published .*: {N} articles \(\d+ relevant\)", demo_run["stdout"])
     con = duckdb.connect(str(demo_run["published"]), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM v_articles").fetchall()[0][0] == 13
-        assert con.execute("SELECT count(DISTINCT source_id) FROM v_articles").fetchall()[0][0] == 3
-        # The agency story printed by two outlets is one story.
-        copies = con.execute("SELECT max(n_articles) FROM v_stories").fetchall()[0][0]
-        assert copies == 2
-        assert con.execute("SELECT count(*) FROM v_initiatives").fetchall()[0][0] > 0
+        assert con.execute("SELECT count(*) FROM v_articles").fetchall()[0][0] == N
+        assert con.execute("SELECT count(DISTINCT source_id) FROM v_articles").fetchall()[0][0] == 7
+        # Agency stories printed by two or three outlets are one story each; the pages
+        # generated from one template stay separate stories.
+        sizes = dict(
+            con.execute("SELECT n_articles, count(*) FROM v_stories GROUP BY 1").fetchall()
+        )
+        assert set(sizes) <= {1, 2, 3} and sizes.get(2, 0) + sizes.get(3, 0) >= 4
+        # A year: relevant stories in (nearly) every week, in every region of the outlets.
+        weeks = con.execute("SELECT count(DISTINCT week) FROM v_stories WHERE relevant").fetchall()[
+            0
+        ][0]
+        assert weeks >= 45
+        regions = con.execute("SELECT count(DISTINCT region_code) FROM v_initiatives").fetchall()[
+            0
+        ][0]
+        assert regions >= 7
+        relevant = con.execute("SELECT count(*) FROM v_articles WHERE relevant").fetchall()[0][0]
+        assert relevant <= N - N_OFF_TOPIC  # off-topic pages are not relevant
         run = con.execute(
             "SELECT status, exit_code, stages, log_file, finished_at FROM nightly_runs"
         ).fetchall()
@@ -36,8 +56,11 @@ def test_demo_publishes_a_snapshot_with_the_demo_articles(demo_run: dict) -> Non
     status, code, stages, log_file, finished = run[0]
     assert (status, code) == ("ok", 0) and finished is not None
     stages = json.loads(stages)
-    assert stages["crawl"]["new"] == 13 and stages["process"]["analysed"] == 13
-    assert stages["retention"]["dropped"] >= 3  # the irrelevant pages lost their raw HTML
+    # The crawl reads the recent sitemaps; the backfill fetches the rest of the year.
+    assert stages["crawl"]["new"] + stages["backfill"]["fetched"] == N
+    assert stages["backfill"]["fetched"] > stages["crawl"]["new"]
+    assert stages["process"]["analysed"] == N
+    assert stages["retention"]["dropped"] >= N_OFF_TOPIC  # irrelevant pages lose their HTML
     assert Path(log_file).exists() and "stage publish" in Path(log_file).read_text(encoding="utf-8")
 
 
@@ -82,7 +105,7 @@ def test_sql_command_and_shell_are_read_only(demo_run: dict) -> None:
     data: Path = demo_run["data"]
     proc = veille("sql", "-c", "SELECT count(*) AS n FROM v_articles", "--format", "csv", data=data)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["n", "13"]
+    assert proc.stdout.split() == ["n", str(N)]
     proc = veille("sql", "-c", "DELETE FROM articles", data=data)
     assert proc.returncode == 1 and "read-only" in proc.stderr.lower()
     shell = subprocess.run(
@@ -104,10 +127,10 @@ def test_backup_is_a_verified_copy(demo_run: dict, tmp_path: Path) -> None:
     proc = veille("backup", str(tmp_path / "backups"), data=demo_run["data"])
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
-    assert result["articles"] == 13
+    assert result["articles"] == N
     con = duckdb.connect(result["path"], read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 13
+        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == N
     finally:
         con.close()
     assert not list((tmp_path / "backups").glob(".*tmp"))
@@ -118,13 +141,29 @@ def test_digest_markdown_and_html(demo_run: dict, tmp_path: Path) -> None:
     md = veille("digest", "--week", "2026-W46", data=data)
     assert md.returncode == 0, md.stderr
     assert md.stdout.startswith("# Veille déserts médicaux — semaine 2026-W46")
-    assert "## Nouvelles initiatives par région" in md.stdout and "Grand Est" in md.stdout
+    assert "## Nouvelles initiatives" in md.stdout and "### Grand Est" in md.stdout
+    assert "Le Grand Est" not in md.stdout and "centre_de_sante" not in md.stdout
     assert f"(<http://127.0.0.1:{demo_run['port']}/" in md.stdout
+    # Eight weeks of history behind the digest's week, none of them empty.
+    trend = md.stdout.rsplit("## Sujets pertinents, 8 dernières semaines", 1)[1]
+    assert len(re.findall(r"\d\d/\d\d : [1-9]", trend)) == 8
     out = tmp_path / "digest.html"
-    html = veille("digest", "--week", "2026-W46", "--format", "html", "--out", str(out), data=data)
+    html = veille(
+        "digest",
+        "--week",
+        "2026-W46",
+        "--format",
+        "html",
+        "--out",
+        str(out),
+        "--dashboard-url",
+        "http://127.0.0.1:8501",
+        data=data,
+    )
     assert html.returncode == 0, html.stderr
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("<!DOCTYPE html>") and '<a href="http://127.0.0.1:' in text
+    assert text.startswith("<!DOCTYPE html>") and 'href="http://127.0.0.1:' in text
+    assert 'href="http://127.0.0.1:8501/article?id=' in text and "<script" not in text
     assert "Saint-Florent-sur-Cher" in text
     bad = veille("digest", "--week", "2026-46", data=data)
     assert bad.returncode == 2 and "2026-W46" in bad.stderr

@@ -58,7 +58,7 @@ def test_parse_week() -> None:
 
 def _hostile_digest() -> Digest:
     evil = DigestItem(
-        kind="maison_de_sante",
+        kinds=("maison_de_sante",),
         place="<b>Bourges</b>",
         text='<script>alert("x")</script> & [lien](javascript:alert(1))',
         title="Titre <img src=x onerror=alert(1)>",
@@ -69,7 +69,7 @@ def _hostile_digest() -> Digest:
     return Digest(
         week="2026-W46",
         monday=date(2026, 11, 9),
-        initiatives_by_region=(("Centre-Val de Loire", (evil,)),),
+        regions=(("Centre-Val de Loire", (("Cher", (evil,)),)),),
         figures=(evil,),
         n_relevant_stories=1,
     )
@@ -94,7 +94,7 @@ def test_digest_empty_week() -> None:
     empty = Digest(
         week="2026-W01",
         monday=date(2025, 12, 29),
-        initiatives_by_region=(),
+        regions=(),
         figures=(),
         n_relevant_stories=0,
     )
@@ -229,7 +229,7 @@ def test_demo_sources_fill_the_port_and_reset_a_moved_demo(tmp_path: Path) -> No
 
     path = write_sources("http://127.0.0.1:8765", tmp_path)
     sources = load_sources(path)
-    assert len(sources) == 3 and len({s.region for s in sources}) == 3
+    assert len(sources) == 7 and len({s.region for s in sources}) == 7
     assert all(
         s.allow_private and s.start_urls[0].startswith("http://127.0.0.1:8765/") for s in sources
     )

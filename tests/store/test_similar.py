@@ -273,12 +273,22 @@ def test_demo_centres_de_sante_find_each_other(tmp_path):
             ).fetchall()
         ]
         assert len(centres) >= 2
+        # A year of demo news holds dozens of centres de santé. A département's centre that
+        # opens an antenne is also a cabinet secondaire (cabinet_mobile) in the same
+        # sentence: the useful neighbours are the pages that report a centre de santé.
+        with_centre = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT url FROM v_initiatives WHERE type = 'centre_de_sante'"
+            ).fetchall()
+        }
+        top5 = []
         for iid in centres:
             hits = similar_to_initiative(con, iid, model_id=MODEL, k=10)
-            kinds = [h.type for h in hits]
-            assert "centre_de_sante" in kinds, (iid, kinds)
-            n_centres = kinds.count("centre_de_sante")
-            assert kinds[:n_centres] == ["centre_de_sante"] * n_centres, (iid, kinds)
+            assert hits and hits[0].url in with_centre, (iid, [h.type for h in hits])
             assert all(h.score >= MIN_SCORE for h in hits)
+            top5.append(sum(h.url in with_centre for h in hits[:5]) / 5)
+        print("centre-de-santé pages in the first five, mean:", sum(top5) / len(top5))
+        assert sum(top5) / len(top5) >= 0.8
     finally:
         con.close()

@@ -183,17 +183,25 @@ def backup(
 
 def digest(
     week: Annotated[str, typer.Option("--week", help="ISO week, e.g. 2026-W46.")],
-    format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    format: Annotated[str, typer.Option("--format", help="md (or text) or html.")] = "md",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
     db: DbOption = None,
+    dashboard_url: Annotated[
+        str | None,
+        typer.Option(
+            "--dashboard-url",
+            help="Link each story to this dashboard's article page "
+            "(default: setting dashboard_url, env VEILLE_DASHBOARD_URL).",
+        ),
+    ] = None,
 ) -> None:
     """The week's summary for e-mail: new initiatives by region, notable figures, links."""
     from ops.digest import build_digest, parse_week, render
     from store.queries import open_readonly
     from veille.commands.store import _reader_path
 
-    if format not in ("md", "html"):
-        raise typer.BadParameter("--format must be md or html")
+    if format not in ("md", "text", "html"):
+        raise typer.BadParameter("--format must be md (or text) or html")
     try:
         monday = parse_week(week)
     except ValueError as exc:
@@ -203,7 +211,13 @@ def digest(
         data = build_digest(con, monday)
     finally:
         con.close()
-    text = render(data, fmt=format)
+    if dashboard_url is None:
+        from veille.config import load_settings
+
+        dashboard_url = load_settings().dashboard_url
+    if dashboard_url and not dashboard_url.lower().startswith(("http://", "https://")):
+        raise typer.BadParameter("--dashboard-url must start with http:// or https://")
+    text = render(data, fmt=format, dashboard_url=dashboard_url)
     if out:
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
