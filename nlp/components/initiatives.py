@@ -35,6 +35,33 @@ _REFERS_BACK = re.compile(
 # The town itself acts ("la mairie a publié une annonce"): the article's primary commune.
 _LOCAL_ACTOR = re.compile(r"\b(la mairie|la municipalit[ée]|le maire|la commune|town hall|mayor)\b",
                           _FLAGS)
+# A measure with no single place (GUIDE: national or regional): its commune stays null
+# when the sentence names none. Anything else is local and belongs to the article's
+# primary commune.
+_WIDE_ACTOR = re.compile(
+    r"\b(gouvernement|minist[èe]re|ministre|l'[ée]tat|national\w*|nationwide|government|"
+    r"(proposition|projet) de loi|la loi\b|\bloi \w+|parlement|assembl[ée]e|s[ée]nat\w*|"
+    r"d[ée]put[ée]s?|s[ée]nateurs?|la (grande )?r[ée]gion|r[ée]gional\w*|\bars\b|"
+    r"agence r[ée]gionale|assurance maladie|\bcpam\b|l'ordre|syndicats?|"
+    r"(toute la|partout en) france|dans tout le pays|\bcesp\b|engagement de service public|"
+    r"(chaque|tous les|plusieurs|des|les|\d+|[a-z]+ante) (d[ée]partements|r[ée]gions|"
+    r"territoires|communes)|(dans )?les zones)",
+    _FLAGS)
+# A place named as where someone comes from or trained is not where the response happens
+# ("diplômés de la faculté de Clermont-Ferrand", "un interne venu de Tours").
+_ORIGIN_BEFORE = re.compile(
+    r"\b(facult[ée]|fac|universit[ée]|chu|originaires?|venue?s?|dipl[ôo]m[ée]e?s?|"
+    r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
+    r"quitt\w+|arriv\w* de|from|graduated)\s+(\w+\s+|et |, ){0,5}?"
+    r"(de la |du |des |de |d'|à |au |in |at )?$",
+    _FLAGS)
+# Actors (resources/actors.toml names) of measures wider than one town.
+_WIDE_ACTORS = frozenset({"ARS", "GIP Ma Région, Ma Santé", "Région", "Département",
+                          "Ordre des médecins", "Gouvernement", "Assurance maladie",
+                          "Préfecture", "Université"})
+# Rules on where doctors settle are national or regional even when places are listed
+# (the zones they apply to), unless the town itself acts.
+_WIDE_TYPES = frozenset({"regulation"})
 _CLAUSE_BREAK = re.compile(r"[;:]")
 # Page furniture that names other articles ("Lire aussi : une MSP ouvre à X") reports
 # nothing; reader comments after a "Commentaires" heading are not the article's facts.
@@ -55,6 +82,8 @@ class TypeRule:
     patterns: re.Pattern[str] | None
     weak: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
+    veto: re.Pattern[str] | None
+    passing: re.Pattern[str] | None
     context: re.Pattern[str] | None
     follow: re.Pattern[str] | None
     unless: tuple[str, ...]
@@ -66,6 +95,7 @@ class Rules:
     status: tuple[tuple[str, re.Pattern[str]], ...]
     actors: tuple[tuple[str, re.Pattern[str]], ...]
     health: re.Pattern[str] | None  # the [context] health vocabulary, reused by relevance
+    news: re.Pattern[str] | None  # something happens to a structure (opens, grows...)
 
 
 def _alt(patterns: list[str] | None) -> re.Pattern[str] | None:
@@ -83,14 +113,16 @@ def rules() -> Rules:
         follow = t.get("follow")
         types.append(TypeRule(
             name=name, patterns=_alt(t.get("patterns")), weak=_alt(t.get("weak_patterns")),
-            exclude=_alt(t.get("exclude")),
+            exclude=_alt(t.get("exclude")), veto=_alt(t.get("veto")),
+            passing=re.compile(t["passing"] + "$", _FLAGS) if "passing" in t else None,
             context=contexts[t["context"]] if "context" in t else None,
             follow=re.compile(follow, _FLAGS) if follow else None,
             unless=tuple(t.get("unless", ())),
         ))
     status = tuple((k, _alt(v)) for k, v in cfg["status"].items())
     actors = tuple((a["name"], _alt(a["patterns"])) for a in load_toml("actors")["actors"])
-    return Rules(tuple(types), status, actors, contexts.get("health"))  # type: ignore[arg-type]
+    return Rules(tuple(types), status, actors, contexts.get("health"),  # type: ignore[arg-type]
+                 contexts.get("news"))
 
 
 @dataclass
@@ -115,6 +147,7 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
     r = rules()
     spans = _article_sentences(text)
     mentions = _mentions(doc)
+    areas = _areas(doc)
     end = doc._.headline_end if Doc.has_extension("headline_end") else None
     n_head = headline_sentences(spans, end)
     hits: list[_Hit] = []
@@ -140,7 +173,7 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
         evidence = Span(s, e, text[s:e])
         actors = _actors(r, text, spans, h.sentence)
         status = _status(r, text, s, e, h.match)
-        for insee in _communes(text, spans, h, mentions, headline=h.sentence < n_head):
+        for insee in _communes(text, spans, h, mentions, areas, headline=h.sentence < n_head):
             key = (h.type, insee)
             old = found.get(key)
             if old is None:
@@ -148,11 +181,14 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
             else:
                 merged = old.actors + tuple(a for a in actors if a not in old.actors)
                 found[key] = Initiative(h.type, insee, merged, old.status or status, old.evidence)
-    # A national or regional initiative has someone behind it; a null-commune one with no
-    # actor is the same local initiative seen from a sentence that names no commune.
+    # A null-commune initiative next to placed ones of the same type is the same local
+    # initiative seen from a sentence that names no place, unless a national or regional
+    # actor is behind it.
     local = {t for t, insee in found if insee is not None}
     return [i for i in found.values()
-            if not (i.commune_insee is None and not i.actors and i.type in local)]
+            if not (i.commune_insee is None and i.type in local
+                    and not _WIDE_ACTORS.intersection(i.actors)
+                    and not _WIDE_ACTOR.search(i.evidence.text))]
 
 
 def _article_sentences(text: str) -> list[tuple[int, int]]:
@@ -171,6 +207,8 @@ def _article_sentences(text: str) -> list[tuple[int, int]]:
 
 def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _Hit | None:
     s, e = spans[i]
+    if rule.veto is not None and rule.veto.search(text, s, e):
+        return None  # labour disputes, protests recalled as background...
     if rule.exclude is not None and rule.exclude.search(text, s, e):
         # An excluded sense anywhere in the sentence: drop only the hits it covers.
         bad = [m.span() for m in rule.exclude.finditer(text, s, e)]
@@ -184,8 +222,18 @@ def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _
                 continue
             if rule.context is not None and not _has_context(rule.context, text, spans, i):
                 return None
+            if rule.passing is not None and _in_passing(rule.passing, text, s, e, m.start()):
+                continue
             return _Hit(rule.name, i, m.span(), weak)
     return None
+
+
+def _in_passing(passing: re.Pattern[str], text: str, s: int, e: int, at: int) -> bool:
+    """"Il consulte à la maison de santé": an existing structure named as a place, in a
+    sentence where nothing happens to it (GUIDE: not an initiative)."""
+    news = rules().news
+    return (passing.search(text, max(s, at - 40), at) is not None
+            and (news is None or news.search(text, s, e) is None))
 
 
 def _has_context(context: re.Pattern[str], text: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -204,6 +252,15 @@ def _mentions(doc: Doc) -> list[_Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+def _areas(doc: Doc) -> list[int]:
+    """Where départements and regions are named (a sentence naming only them is wide)."""
+    out = []
+    for name in ("departements", "regions"):
+        for link in (getattr(doc._, name) if Doc.has_extension(name) else None) or ():
+            out.extend(m.start for m in link.mentions)
+    return out
+
+
 def _in(mentions: list[_Mention], s: int, e: int) -> list[str]:
     seen: list[str] = []
     for m in mentions:
@@ -212,9 +269,16 @@ def _in(mentions: list[_Mention], s: int, e: int) -> list[str]:
     return seen
 
 
-def _communes(text: str, spans: list[tuple[int, int]], h: _Hit,
-              mentions: list[_Mention], *, headline: bool) -> list[str | None]:
+def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_Mention],
+              areas: list[int], *, headline: bool) -> list[str | None]:
+    """Where the initiative happens (GUIDE "Where"): the communes of its clause or
+    sentence, else of the sentence it refers back to, else null for a national or
+    regional measure, else the article's primary commune (a local actor)."""
     s, e = spans[h.sentence]
+    local = _LOCAL_ACTOR.search(text, s, e) is not None
+    if h.type in _WIDE_TYPES and not local:
+        return [None]
+    places = [m for m in mentions if not _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start)]
     clause_s, clause_e = s, e
     for b in _CLAUSE_BREAK.finditer(text, s, e):
         if b.start() < h.match[0]:
@@ -222,16 +286,21 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit,
         elif b.start() >= h.match[1]:
             clause_e = b.start()
             break
-    found = _in(mentions, clause_s, clause_e) or _in(mentions, s, e)
+    found = _in(places, clause_s, clause_e) or _in(places, s, e)
     if not found and h.sentence > 0 and _REFERS_BACK.match(text, s):
         ps, pe = spans[h.sentence - 1]
-        found = _in(mentions, ps, pe)
-    if not found and (headline or _LOCAL_ACTOR.search(text, s, e)):
-        # A headline summarises the article, so it is about the primary commune(s);
-        # so is the town hall acting.
-        found = list(dict.fromkeys(m.insee for m in mentions if m.primary))
-        found = found if headline else found[:1]
-    return list(found) if found else [None]
+        found = _in(places, ps, pe)
+    if found:
+        return list(found)
+    if not local and (_WIDE_ACTOR.search(text, s, e) or any(s <= a < e for a in areas)):
+        return [None]  # national or regional, or a whole département ("dans l'Indre")
+    # A headline summarises the article, so it is about the primary commune(s); any
+    # other local actor acts in the first one. Without a primary commune, an article
+    # naming a single commune is about it.
+    primary = list(dict.fromkeys(m.insee for m in mentions if m.primary))
+    if not primary and len({m.insee for m in mentions}) == 1:
+        primary = [mentions[0].insee]
+    return (primary if headline else primary[:1]) or [None]
 
 
 def _actors(r: Rules, text: str, spans: list[tuple[int, int]], i: int) -> tuple[str, ...]:
