@@ -52,7 +52,8 @@ _WIDE_ACTOR = re.compile(
 _ORIGIN_BEFORE = re.compile(
     r"\b(facult[ée]|fac|universit[ée]|chu|originaires?|venue?s?|dipl[ôo]m[ée]e?s?|"
     r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
-    r"quitt\w+|arriv\w* de|from|graduated)\s+(\w+\s+|et |, ){0,5}?"
+    r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|from|near|graduated)"
+    r"\s+(\w+\s+|et |, ){0,5}?"
     r"(de la |du |des |de |d'|à |au |in |at )?$",
     _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.

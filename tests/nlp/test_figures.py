@@ -34,7 +34,7 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("Nous sommes à 3 médecins pour 10 000 habitants.", [("densite", 30)]),
         ("Il y a 1 500 habitants par médecin.", [("densite", 66.67)]),
         ("La commune est sans médecin depuis deux ans.", [("duree", 730)]),
-        ("Il faut attendre six mois pour un rendez-vous.", [("duree", 180)]),
+        ("Il faut attendre six mois pour un rendez-vous.", [("duree", 182.5)]),
         ("Des missions d'une semaine sont proposées.", [("duree", 7)]),
         ("A bientôt 70 ans, le Dr Babut reste très sollicité.", [("age", 70)]),
         ("Le Dr Martin, âgé de 32 ans, s'installe.", [("age", 32)]),
