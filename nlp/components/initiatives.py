@@ -99,31 +99,42 @@ class Rules:
     news: re.Pattern[str] | None  # something happens to a structure (opens, grows...)
 
 
+# The TOML rules run on the lowercased text (`lower_text`), compiled case-sensitively: Python's
+# re scans about three times faster without IGNORECASE. Patterns are written in lowercase.
 def _alt(patterns: list[str] | None) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def lower_text(text: str) -> str:
+    """`text` lowercased with the same offsets (a few characters grow when lowercased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     cfg = load_toml("initiatives")
-    contexts = {k: re.compile(v, _FLAGS) for k, v in cfg.get("context", {}).items()}
+    contexts = {k: re.compile(v) for k, v in cfg.get("context", {}).items()}
     types = []
     for name, t in cfg["types"].items():
         follow = t.get("follow")
         types.append(TypeRule(
             name=name, patterns=_alt(t.get("patterns")), weak=_alt(t.get("weak_patterns")),
             exclude=_alt(t.get("exclude")), veto=_alt(t.get("veto")),
-            passing=re.compile(t["passing"] + "$", _FLAGS) if "passing" in t else None,
+            passing=re.compile(t["passing"] + "$") if "passing" in t else None,
             context=contexts[t["context"]] if "context" in t else None,
-            follow=re.compile(follow, _FLAGS) if follow else None,
+            follow=re.compile(follow) if follow else None,
             unless=tuple(t.get("unless", ())),
         ))
     status = tuple((k, _alt(v)) for k, v in cfg["status"].items())
     actors = tuple((a["name"], _alt(a["patterns"])) for a in load_toml("actors")["actors"])
-    return Rules(tuple(types), status, actors, contexts.get("health"),  # type: ignore[arg-type]
-                 contexts.get("news"))
+    health = cfg.get("context", {}).get("health")  # relevance reads the original text
+    return Rules(tuple(types), status, actors,  # type: ignore[arg-type]
+                 re.compile(health, _FLAGS) if health else None, contexts.get("news"))
 
 
 @dataclass
@@ -145,6 +156,7 @@ class _Mention:
 
 def find_initiatives(doc: Doc) -> list[Initiative]:
     text = doc.text
+    low = lower_text(text)  # what the TOML rules read; offsets are the text's
     r = rules()
     spans = _article_sentences(text)
     mentions = _mentions(doc)
@@ -155,10 +167,10 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
     fired: dict[int, set[str]] = {}
     for i, (s, e) in enumerate(spans):
         for rule in r.types:
-            hit = _match(rule, text, spans, i)
+            hit = _match(rule, low, spans, i)
             if hit is None and rule.follow and rule.name in fired.get(i - 1, set()):
                 # "une quatrième structure sera livrée à Maurs": same type, new commune.
-                m = rule.follow.search(text, s, e)
+                m = rule.follow.search(low, s, e)
                 if m and _in(mentions, s, e):
                     hit = _Hit(rule.name, i, m.span(), weak=False)
             if hit is not None:
@@ -172,8 +184,8 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
     for h in hits:
         s, e = spans[h.sentence]
         evidence = Span(s, e, text[s:e])
-        actors = _actors(r, text, spans, h.sentence)
-        status = _status(r, text, s, e, h.match)
+        actors = _actors(r, low, spans, h.sentence)
+        status = _status(r, low, s, e, h.match)
         for insee in _communes(text, spans, h, mentions, areas, headline=h.sentence < n_head):
             key = (h.type, insee)
             old = found.get(key)
@@ -208,17 +220,19 @@ def _article_sentences(text: str) -> list[tuple[int, int]]:
 
 def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _Hit | None:
     s, e = spans[i]
+    # Most sentences trigger nothing: the vetoes and exclusions are only read after a hit.
+    pairs = ((rule.patterns, False), (rule.weak, True))
+    first = [(p, weak, p.search(text, s, e)) for p, weak in pairs if p is not None]
+    if not any(m for _, _, m in first):
+        return None
     if rule.veto is not None and rule.veto.search(text, s, e):
         return None  # labour disputes, protests recalled as background...
-    if rule.exclude is not None and rule.exclude.search(text, s, e):
-        # An excluded sense anywhere in the sentence: drop only the hits it covers.
-        bad = [m.span() for m in rule.exclude.finditer(text, s, e)]
-    else:
-        bad = []
-    for pattern, weak in ((rule.patterns, False), (rule.weak, True)):
-        if pattern is None:
+    bad = [m.span() for m in rule.exclude.finditer(text, s, e)] if rule.exclude else []
+    for pattern, weak, m0 in first:
+        if m0 is None:
             continue
-        for m in pattern.finditer(text, s, e):
+        for m in pattern.finditer(text, m0.start(), e):
+            # An excluded sense anywhere in the sentence: drop only the hits it covers.
             if any(b0 <= m.start() < b1 or m.start() <= b0 < m.end() for b0, b1 in bad):
                 continue
             if rule.context is not None and not _has_context(rule.context, text, spans, i):

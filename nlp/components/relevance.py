@@ -17,6 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.components.initiatives import lower_text
 from nlp.components.initiatives import rules as initiative_rules
 from nlp.relevance import headline_sentences, sentence_spans
 from nlp.resources import load_toml
@@ -99,7 +100,8 @@ def features(doc: Doc) -> RelevanceFeatures:
             n_vet += 1
         elif forms & rules.care_lemmas:
             n_care += 1
-    topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(low, spans, i)
+    lowered = lower_text(low)  # the initiative rules read lowercased text
+    topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(lowered, spans, i)
                for i, (s, e) in enumerate(spans)]
     communes = doc._.communes if Doc.has_extension("communes") else None
     return RelevanceFeatures(
