@@ -208,10 +208,14 @@ def _density_parts(text: str, n: NumberSpan, nxt: NumberSpan | None, start: int,
         return []
     if n.value != int(n.value) or n.value < 2 or nxt.value <= n.value:
         return []
-    doctors = r.heads_by_kind["medecins"].match(text[n.end : nxt.start].lstrip(" \u00a0\u202f"))
+    between = text[n.end : nxt.start]
+    doctors = r.heads_by_kind["medecins"].match(between.lstrip(" \u00a0\u202f"))
     if doctors is None:
-        return []
-    lead = len(text[n.end : nxt.start]) - len(text[n.end : nxt.start].lstrip(" \u00a0\u202f"))
+        # "nous sommes trois pour 5 500 habitants", the doctors named just before
+        if not r.doctor_context.search(text[max(0, n.start - 150) : n.start]):
+            return []
+        return [("medecins", n.value, start, n.end), ("habitants", nxt.value, nxt.start, end)]
+    lead = len(between) - len(between.lstrip(" \u00a0\u202f"))
     return [("medecins", n.value, start, n.end + lead + doctors.end()),
             ("habitants", nxt.value, nxt.start, end)]
 
@@ -290,6 +294,8 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         trigger = during
     waiting = r.duree_sentence.search(text[bounds[0] : n.start]) and not r.duree_period.search(
         before)
+    if days == 1 and n.value >= 5 and re.match(r"\s*par\s+semaine", tail, _I):
+        return None  # "cinq jours par semaine" is a working week, not a visit
     if days and (trigger or waiting or r.duree_after.match(tail)):
         d_start = n.start - len(trigger.group()) if trigger else start
         return "duree", n.value * days, d_start, unit_end, unit_end

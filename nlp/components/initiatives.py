@@ -33,8 +33,16 @@ _REFERS_BACK = re.compile(
     _FLAGS,
 )
 # The town itself acts ("la mairie a publié une annonce"): the article's primary commune.
-_LOCAL_ACTOR = re.compile(r"\b(la mairie|la municipalit[ée]|le maire|la commune|town hall|mayor)\b",
-                          _FLAGS)
+_LOCAL_ACTOR = re.compile(
+    r"\b(la mairie|les mairies|la municipalit[ée]|le maire|la commune|le conseil municipal|"
+    r"l'[ée]lu|l'[ée]dile|l'adjointe?|communaut[ée] (de communes|d'agglom[ée]ration)|"
+    r"intercommunalit[ée]|com ?com|town hall|mayor)\b", _FLAGS)
+# A pronoun standing for the people or places of the sentence before ("le Département
+# met à leur disposition des studios"): that sentence's communes.
+_PRONOUN = re.compile(r"\b(leur|leurs|y)\b", _FLAGS)
+# A town recruits for itself: other places of its sentence are where it looks (a fair,
+# a faculty), not where the response happens.
+_SELF_TYPES = frozenset({"recrutement"})
 # A measure with no single place (GUIDE: national or regional): its commune stays null
 # when the sentence names none. Anything else is local and belongs to the article's
 # primary commune.
@@ -42,7 +50,7 @@ _WIDE_ACTOR = re.compile(
     r"\b(gouvernement|minist[èe]re|ministre|l'[ée]tat|national\w*|nationwide|government|"
     r"(proposition|projet) de loi|la loi\b|\bloi \w+|parlement|assembl[ée]e|s[ée]nat\w*|"
     r"d[ée]put[ée]s?|s[ée]nateurs?|la (grande )?r[ée]gion|r[ée]gional\w*|\bars\b|"
-    r"agence r[ée]gionale|assurance maladie|\bcpam\b|l'ordre|syndicats?|"
+    r"agence r[ée]gionale|assurance maladie|\bcpam\b|syndicats?|"
     r"(toute la|partout en) france|dans tout le pays|\bcesp\b|engagement de service public|"
     r"(chaque|tous les|plusieurs|des|les|\d+|[a-z]+ante) (d[ée]partements|r[ée]gions|"
     r"territoires|communes)|(dans )?les zones)",
@@ -50,7 +58,8 @@ _WIDE_ACTOR = re.compile(
 # A place named as where someone comes from or trained is not where the response happens
 # ("diplômés de la faculté de Clermont-Ferrand", "un interne venu de Tours").
 _ORIGIN_BEFORE = re.compile(
-    r"\b(facult[ée]|fac|universit[ée]|chu|originaires?|venue?s?|dipl[ôo]m[ée]e?s?|"
+    r"\b(facult[ée]|fac|universit[ée]|chu|originaires?|venue?s?|dipl[ôo]m[ée]e?s?|internes?|"
+    r"[ée]tudiants?|externes?|"
     r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
     r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|from|near|graduated)"
     r"\s+(\w+\s+|et |, ){0,5}?"
@@ -302,9 +311,13 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
             clause_e = b.start()
             break
     found = _in(places, clause_s, clause_e) or _in(places, s, e)
-    if not found and h.sentence > 0 and _REFERS_BACK.match(text, s):
+    if not found and h.sentence > 0 and (_REFERS_BACK.match(text, s)
+                                         or _PRONOUN.search(text, s, e)):
         ps, pe = spans[h.sentence - 1]
         found = _in(places, ps, pe)
+    primary = list(dict.fromkeys(m.insee for m in mentions if m.primary))
+    if found and local and h.type in _SELF_TYPES and primary and not set(found) & set(primary):
+        return primary[:1]
     if found:
         return list(found)
     if not local and (_WIDE_ACTOR.search(text, s, e) or any(s <= a < e for a in areas)):
@@ -312,7 +325,6 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
     # A headline summarises the article, so it is about the primary commune(s); any
     # other local actor acts in the first one. Without a primary commune, an article
     # naming a single commune is about it.
-    primary = list(dict.fromkeys(m.insee for m in mentions if m.primary))
     if not primary and len({m.insee for m in mentions}) == 1:
         primary = [mentions[0].insee]
     return (primary if headline else primary[:1]) or [None]
