@@ -345,6 +345,11 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
               found: list[tuple[Figure, int]], sent: int, start: int,
               ) -> tuple[str, float, int, int, int] | None:
     """A bare number after a count of the same thing: "Treize autres", "puis quatre"."""
+    people = r.after_other.match(after)
+    if people and re.search(r"entre|them", people.group(), _I) and r.doctor_context.search(
+            text[max(0, n.start - 120) : n.start]):
+        # "Trois d'entre eux": the doctors or interns named just before
+        return "medecins", n.value, start, n.end + people.end(), n.end
     if not found or (_SCALED.search(text[n.start : n.end]) and _DE.match(after)):
         return None  # "une vingtaine d'infirmiers": its own noun, not one of ours
     last, last_sent = found[-1]
@@ -355,6 +360,8 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
     if last.kind not in r.anaphora_kinds:
         return None
     other = r.after_other.match(after)
+    if other and re.search(r"entre|them", other.group(), _I) and sent != last_sent:
+        return None
     if other and sent - last_sent <= 2 and not _noun_at(doc, n.end + other.end()):
         return last.kind, n.value, start, n.end + other.end(), n.end
     listed = r.before_list.search(before)
