@@ -61,8 +61,9 @@ _ORIGIN_BEFORE = re.compile(
     r"\b(facult[ée]|fac|universit[ée]|chu|originaires?|venue?s?|dipl[ôo]m[ée]e?s?|internes?|"
     r"[ée]tudiants?|externes?|"
     r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
-    r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|from|near|graduated)"
-    r"\s+(\w+\s+|et |, ){0,5}?"
+    r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|comme|à l'image de|"
+    r"sur le mod[èe]le de|from|near|graduated)"
+    r"\s+([\w']+\s+|et |, ){0,5}?"
     r"(de la |du |des |de |d'|à |au |in |at )?$",
     _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.
@@ -324,9 +325,9 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
         return [None]  # national or regional, or a whole département ("dans l'Indre")
     # A headline summarises the article, so it is about the primary commune(s); any
     # other local actor acts in the first one. Without a primary commune, an article
-    # naming a single commune is about it.
-    if not primary and len({m.insee for m in mentions}) == 1:
-        primary = [mentions[0].insee]
+    # naming a single commune (places of origin aside) is about it.
+    if not primary and len({m.insee for m in places}) == 1:
+        primary = [places[0].insee]
     return (primary if headline else primary[:1]) or [None]
 
 
