@@ -71,6 +71,7 @@ class FigureRules:
     access_sentence: re.Pattern[str]
     range_between: re.Pattern[str]
     range_entre: re.Pattern[str]
+    pronoun_count: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -138,6 +139,7 @@ def load_rules(resource: str = "figures") -> FigureRules:
         access_sentence=c(time["access_sentence"]),
         range_between=c(time["range_between"]),
         range_entre=c(time["range_entre"]),
+        pronoun_count=c(ana["pronoun_count"]),
     )
 
 

@@ -190,6 +190,10 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     for kind, pattern in r.predicates:
         if pattern.search(before) and not _noun_at(doc, n.end):
             return kind, n.value, start, n.end, n.end
+    pronoun = r.pronoun_count.search(before)
+    if (pronoun and n.value == int(n.value) and not _noun_at(doc, n.end)
+            and r.doctor_context.search(text[max(0, n.start - 150) : n.start])):
+        return "medecins", n.value, n.start, n.end, n.end  # "ils ne sont plus que deux"
     en_verb = r.en_verb.search(before)  # "il en verra trente-huit", near a doctor
     if en_verb and r.en_verb_context.search(text[max(0, n.start - 400) : n.start]):
         return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
@@ -235,6 +239,11 @@ def _range(text: str, n: NumberSpan, nxt: NumberSpan | None, before: str,
     if between in {"et", "and"} and not entre:
         return None
     upper = _classify(text, nxt, None, bounds, r, doc, found, sent)
+    unit = r.time_unit.match(text[nxt.end : nxt.end + _WINDOW])
+    if upper is None and unit:  # "des séjours de deux à quatre semaines": n's trigger
+        whole = NumberSpan(n.start, nxt.end, nxt.value, spelled=nxt.spelled)
+        upper = _time_figure(text, whole, before, text[nxt.end : nxt.end + _WINDOW], unit,
+                             bounds, r, n.start)
     if upper is None or upper[0] in {"age", "densite"}:
         return None  # age ranges describe a population, not a doctor
     kind, value, _s, end, consumed = upper

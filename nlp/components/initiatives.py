@@ -62,8 +62,8 @@ _ORIGIN_BEFORE = re.compile(
     r"[ée]tudiants?|externes?|"
     r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
     r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|comme|à l'image de|"
-    r"sur le mod[èe]le de|from|near|graduated)"
-    r"\s+([\w']+\s+|et |, ){0,5}?"
+    r"sur le mod[èe]le de|apr[èe]s|from|near|graduated)"
+    r"\s+([\w'-]+,?\s+|et |, ){0,5}?"
     r"(de la |du |des |de |d'|à |au |in |at )?$",
     _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.
