@@ -12,6 +12,13 @@ serve time); articles are small text files rendered with _article.html. Fault
 endpoints (500, 429, slow, redirect loop, oversized, PDF, 404, redirect to the
 cloud metadata address) are routed here. `requests` records every hit (time, path,
 User-Agent, start/end) so tests can check politeness from the server's side.
+
+Real-world shapes (crawler.fixture_shapes) live under /morvan/: a BOM feed on an old
+host name (`localhost`, answering 301 to `127.0.0.1`), a news sitemap index, a
+paginated listing of 25 date-path short-id articles, a paywalled teaser. Two more
+servers share the same pages on other ports (`hosts()`): "robots5xx", whose
+robots.txt answers 503, and "tdm", which reserves text-and-data mining (TDMRep
+header and /.well-known/tdmrep.json).
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from pathlib import Path
 from string import Template
 from urllib.parse import parse_qs, urlsplit
 
+from crawler import fixture_shapes
+
 DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "site"
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre")
@@ -39,6 +48,7 @@ class Hit:
     started: float
     ended: float = 0.0
     status: int = 0
+    role: str = "main"  # which server answered: "main", "robots5xx" or "tdm"
 
 
 @dataclass
@@ -54,11 +64,14 @@ class SiteState:
     hits: list[Hit] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     seen_once: set[str] = field(default_factory=set)
+    shapes: dict[str, dict[str, str]] = field(default_factory=dict)  # /morvan/ articles
 
 
 _server: ThreadingHTTPServer | None = None
 _thread: threading.Thread | None = None
+_extra: dict[str, ThreadingHTTPServer] = {}
 state: SiteState | None = None
+ROLES = ("robots5xx", "tdm")
 
 
 def start(port: int = 0, *, root: Path | str = DEFAULT_ROOT, crawl_delay: float | None = None,
@@ -71,19 +84,34 @@ def start(port: int = 0, *, root: Path | str = DEFAULT_ROOT, crawl_delay: float 
     state = SiteState(root=Path(root), crawl_delay=crawl_delay, slow_seconds=slow_seconds,
                       big_bytes=big_bytes, retry_after=retry_after)
     state.articles = load_articles(Path(root) / "articles")
-    _server = _QuietServer((host, port), _Handler)
-    _server.daemon_threads = True  # a slow endpoint must not hold up stop()
-    _server.state = state  # type: ignore[attr-defined]
-    _thread = threading.Thread(target=_server.serve_forever, name="fixture-site", daemon=True)
-    _thread.start()
+    state.shapes = fixture_shapes.articles()
+    _server = _serve(host, port, role="main")
+    for role in ROLES:
+        _extra[role] = _serve(host, 0, role=role)
     return f"http://{host}:{_server.server_address[1]}"
+
+
+def _serve(host: str, port: int, *, role: str) -> ThreadingHTTPServer:
+    server = _QuietServer((host, port), _Handler)
+    server.daemon_threads = True  # a slow endpoint must not hold up stop()
+    server.state = state  # type: ignore[attr-defined]
+    server.role = role  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, name=f"fixture-{role}", daemon=True).start()
+    return server
+
+
+def hosts() -> dict[str, str]:
+    """Base URLs of the extra servers by role ("robots5xx", "tdm")."""
+    return {role: f"http://127.0.0.1:{srv.server_address[1]}" for role, srv in _extra.items()}
 
 
 def stop() -> None:
     global _server, _thread
-    if _server is not None:
-        _server.shutdown()
-        _server.server_close()
+    for server in [_server, *_extra.values()]:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+    _extra.clear()
     _server = _thread = None
 
 
@@ -148,7 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         hit = Hit(path=self.path, user_agent=self.headers.get("User-Agent", ""),
-                  started=time.monotonic())
+                  started=time.monotonic(), role=self.server.role)  # type: ignore[attr-defined]
         with self.st.lock:
             self.st.hits.append(hit)
         try:
@@ -164,7 +192,19 @@ class _Handler(BaseHTTPRequestHandler):
         st = self.st
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
-        base = f"http://{self.headers.get('Host', '127.0.0.1')}"
+        host_header = self.headers.get("Host", "127.0.0.1")
+        base = f"http://{host_header}"
+        role = self.server.role  # type: ignore[attr-defined]
+        if role == "robots5xx" and path == "/robots.txt":
+            return self._send(503, b"Service indisponible", "text/plain")
+        if role == "tdm" and path == "/.well-known/tdmrep.json":
+            return self._send(200, fixture_shapes.TDMREP, "application/json")
+        if path.startswith(fixture_shapes.PREFIX):
+            if host_header.split(":")[0] == fixture_shapes.OLD_HOST:  # the outlet moved
+                port = host_header.rsplit(":", 1)[-1]
+                return self._send(301, b"", "text/plain",
+                                  {"Location": f"http://127.0.0.1:{port}{self.path}"})
+            return self._morvan(path, query, base)
         if path in st.articles:
             if path.endswith("la-chatre-un-bus-sante-pour-les-villages.html"):
                 with st.lock:  # first hit answers 429, later hits the page
@@ -230,6 +270,32 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, body, "application/xml")
         return self._send(503, b"Service indisponible", "text/plain")
 
+    def _morvan(self, path: str, query: dict[str, list[str]], base: str) -> int:
+        shapes = fixture_shapes
+        metas = list(self.st.shapes.values())
+        port = base.rsplit(":", 1)[-1]
+        xml = "application/xml; charset=utf-8"
+        if path in self.st.shapes:
+            meta = self.st.shapes[path]
+            page = render_article(meta, base=base, root=self.st.root)
+            if meta.get("paywalled"):
+                page = shapes.paywall_markup(page)
+            return self._send(200, page)
+        if path == shapes.PREFIX + "flux.xml":
+            return self._send(200, shapes.feed(port, metas), "application/rss+xml")
+        if path == shapes.PREFIX + "sitemap_index.xml":
+            return self._send(200, shapes.sitemap_index(base), xml)
+        if path == shapes.PREFIX + "sitemap-news.xml":
+            return self._send(200, shapes.news_sitemap(base, metas), xml)
+        if path == shapes.PREFIX + "sitemap-2019-01.xml":
+            return self._send(200, shapes.stale_sitemap(base), xml)
+        if path == shapes.PREFIX + "sante/":
+            page = 2 if query.get("page") == ["2"] else 1
+            return self._send(200, shapes.listing(page, base, metas))
+        if path == shapes.PREFIX + "sante/page/3/":
+            return self._send(200, shapes.listing(3, base, metas))
+        return self._send(404, b"<html><body><h1>Page introuvable</h1></body></html>")
+
     # -- faults ----------------------------------------------------------------------
 
     def _error_500(self, base: str) -> int:
@@ -274,6 +340,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        if self.server.role == "tdm":  # type: ignore[attr-defined]
+            self.send_header("tdm-reservation", "1")
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()

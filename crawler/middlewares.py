@@ -52,17 +52,58 @@ class Blocked(IgnoreRequest):
         self.reason = reason
 
 
+# Always refused, even for tests and the demo: cloud metadata and similar services
+# (169.254.169.254 is link-local; Alibaba's 100.100.100.200 sits in the shared
+# 100.64.0.0/10 carrier-grade NAT range).
+_ALWAYS_REFUSED = (ipaddress.ip_network("100.64.0.0/10"),)
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"),)  # RFC 6052 well-known prefix
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215 local-use: never public
+
+
 def address_refusal(ip: str, *, allow_private: bool) -> str | None:
-    """Why we must not connect to `ip`, or None when it is fine."""
+    """Why we must not connect to `ip`, or None when it is fine.
+
+    IPv6 forms that embed an IPv4 address (IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible
+    ::a.b.c.d, 6to4 2002::/16, Teredo, NAT64 64:ff9b::/96) are judged by the address
+    they carry; anything not globally routable is refused unless the source allows
+    private addresses (and link-local / 100.64.0.0/10 even then)."""
     addr = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped:
+            addr = addr.ipv4_mapped  # what the socket layer really reaches
+        else:
+            embedded = _embedded_ipv4(addr)
+            if embedded is not None:
+                inner = address_refusal(str(embedded), allow_private=False)
+                if inner:
+                    return f"{ip} embeds {embedded}: {inner}"
+                return None
+            if addr in _NAT64_LOCAL:
+                return f"{ip} is a local-use NAT64 address: always refused"
     if addr.is_link_local:
         return f"{ip} is link-local (cloud metadata range): always refused"
+    if any(addr in net for net in _ALWAYS_REFUSED):
+        return f"{ip} is in 100.64.0.0/10 (shared/carrier NAT, cloud metadata): always refused"
     if addr.is_multicast or addr.is_unspecified:
         return f"{ip} is not a unicast address"
-    if (addr.is_private or addr.is_loopback or addr.is_reserved) and not allow_private:
-        return f"{ip} is a private/loopback/reserved address (allow_private is off for this source)"
+    if addr.is_private or addr.is_loopback:
+        if allow_private:
+            return None
+        return f"{ip} is a private/loopback address (allow_private is off for this source)"
+    if not addr.is_global or addr.is_reserved:
+        return f"{ip} is not a public address (reserved or special-purpose range)"
+    return None
+
+
+def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    if addr.teredo is not None:
+        return addr.teredo[1]  # the client's address
+    if any(addr in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    if int(addr) >> 32 == 0 and int(addr) > 1:  # deprecated IPv4-compatible ::a.b.c.d
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
     return None
 
 

@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from crawler.items import PERMANENT_REASONS, CrawlContext
-from veille.records import FetchedPage, FetchFailure
+from veille.records import FetchedPage, FetchFailure, UrlAlias
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ class StorePipeline:
         self.flush_every = flush_every
         self.pages: list[FetchedPage] = []
         self.failures: list[FetchFailure] = []
+        self.aliases: list[UrlAlias] = []
         self._stack = ExitStack()
         self.writer: Any = None
         self.context: CrawlContext | None = None
@@ -46,6 +47,7 @@ class StorePipeline:
         self.context = ctx
         self.writer = self._stack.enter_context(Writer.open(ctx.db_path))
         self.writer.upsert_sources(ctx.sources.values())
+        self.writer.mark_interrupted(kind="crawl")  # we hold the crawl lock: those were killed
         ctx.run_id = self.writer.start_run(kind="crawl", sources=list(ctx.sources))
         # All sources' URLs: pages are keyed by URL alone, so an article two outlets
         # list (shared domains such as actu.fr) is stored once and never refetched.
@@ -60,6 +62,8 @@ class StorePipeline:
             self.pages.append(item)
         elif isinstance(item, FetchFailure):
             self.failures.append(item)
+        elif isinstance(item, UrlAlias):
+            self.aliases.append(item)
         if len(self.pages) + len(self.failures) >= self.flush_every:
             self.flush()
         return item
@@ -67,8 +71,8 @@ class StorePipeline:
     def flush(self) -> None:
         ctx = self.context
         assert ctx is not None and self.writer is not None
-        pages, failures = self.pages, self.failures
-        self.pages, self.failures = [], []
+        pages, failures, aliases = self.pages, self.failures, self.aliases
+        self.pages, self.failures, self.aliases = [], [], []
         by_source: dict[str, list[FetchedPage]] = {}
         for page in pages:
             by_source.setdefault(page.source_id, []).append(page)
@@ -76,6 +80,8 @@ class StorePipeline:
             ctx.stats_for(sid).new += self.writer.save_pages(batch)
         if failures:
             self.writer.save_failures(failures)
+        if aliases:  # after the pages they point to
+            self.writer.save_aliases(aliases)
 
     def close_spider(self, spider: Any = None) -> None:
         try:
@@ -92,7 +98,7 @@ class StorePipeline:
             return
         try:
             ctx.close_reason = reason
-            failed = any(s.failed for s in ctx.stats.values())
+            failed = any(s.failed or s.problem for s in ctx.stats.values())
             ctx.status = "ok" if reason == "finished" and not failed else "partial"
             self.writer.finish_run(ctx.run_id, status=ctx.status, summary=summary_dict(ctx))
         except Exception as exc:
@@ -108,16 +114,8 @@ class StorePipeline:
 
 
 def permanent_failures(writer: Any, source_ids: list[str]) -> dict[str, set[str]]:
-    """URLs that failed for good in an earlier run, per source. The writer contract has
-    no reader for this, so it reads fetch_failures on the writer's own connection."""
-    rows = writer.con.execute(
-        "SELECT DISTINCT source_id, url FROM fetch_failures WHERE reason IN "
-        f"({', '.join('?' * len(PERMANENT_REASONS))})", list(PERMANENT_REASONS)).fetchall()
-    out: dict[str, set[str]] = {sid: set() for sid in source_ids}
-    for sid, url in rows:
-        if sid in out:
-            out[sid].add(url)
-    return out
+    """URLs that failed for good in an earlier run, per source (SQL lives in the Writer)."""
+    return writer.permanent_failures(source_ids, PERMANENT_REASONS)
 
 
 def summary_dict(ctx: CrawlContext) -> dict[str, Any]:
@@ -129,5 +127,7 @@ def summary_dict(ctx: CrawlContext) -> dict[str, Any]:
         for reason, n in s["failed"].items():
             failed[reason] = failed.get(reason, 0) + n
     totals["failed"] = dict(sorted(failed.items()))
+    problems = sorted(sid for sid, s in per_source.items() if s.get("problem"))
     return {"sources": per_source, "totals": totals, "max_pages": ctx.max_pages,
+            "problems": len(problems), "problem_sources": problems,
             "close_reason": ctx.close_reason or "finished"}

@@ -34,14 +34,21 @@ class CrawlSummary:
         """A rich Table: one row per source, then the totals."""
         from rich.table import Table
 
+        problems = {sid: s["problem"] for sid, s in self.data["sources"].items()
+                    if s.get("problem")}
+        caption = "\n".join(f"PROBLEM {sid}: {text}" for sid, text in problems.items())
         table = Table("source", "discovered", "skipped", "gone", "fetched", "new", "cleaned",
-                      "over limit", "failed (by reason)",
-                      title=f"crawl {self.run_id}: {self.status}")
+                      "over limit", "failed (by reason)", "problem",
+                      title=f"crawl {self.run_id}: {self.status}", caption=caption or None,
+                      caption_justify="left")
         rows = [*self.data["sources"].items(), ("TOTAL", self.data["totals"])]
         for sid, s in rows:
             failed = ", ".join(f"{r} {n}" for r, n in s["failed"].items()) or "-"
             keys = ("discovered", "skipped", "gone", "fetched", "new", "cleaned", "over_limit")
-            table.add_row(sid, *(str(s[k]) for k in keys), failed)
+            code = (s.get("problem") or "").split(":", 1)[0]
+            if sid == "TOTAL":
+                code = f"{len(problems)} source(s)" if problems else "-"
+            table.add_row(sid, *(str(s[k]) for k in keys), failed, code or "-")
         return table
 
 

@@ -51,6 +51,12 @@ def scrapy_settings(settings: Settings, *, politeness: bool = True,
             # Offsite is checked per source (each has its own domains) by SafetyMiddleware.
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "crawler.middlewares.SafetyMiddleware": 40,
+            # robots.txt answering 5xx means "disallow all" (RFC 9309), not "allow all".
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.policy.StrictRobotsTxtMiddleware": 100,
+            # TDM rights reservations (W3C TDMRep), honoured unless the research exception
+            # is invoked in the settings (docs/sources.md).
+            "crawler.policy.TdmMiddleware": 120,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.HostHealthMiddleware": 950,
@@ -62,6 +68,7 @@ def scrapy_settings(settings: Settings, *, politeness: bool = True,
         },
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         "VEILLE_FLUSH_EVERY": 50,
+        "VEILLE_TDM_RESEARCH_EXCEPTION": settings.tdm_research_exception,
         "LOG_LEVEL": "INFO",
         "LOGSTATS_INTERVAL": 60.0,
     }

@@ -6,6 +6,7 @@ same keys. Every problem raises `ConfigError` naming the file, the entry and the
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import tomllib
@@ -28,7 +29,9 @@ METROPOLITAN_REGIONS = frozenset(c for c in REGIONS if len(c) == 2 and c >= "11"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _DEPT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
 _REQUIRED = ("id", "name", "region", "departements", "start_urls", "allowed_domains")
-_OPTIONAL = ("allow_private", "verified", "note")
+_OPTIONAL = ("allow_private", "verified", "note", "evidence", "article_pattern",
+             "max_listing_pages")
+DEFAULT_MAX_LISTING_PAGES = 5  # listing pages followed per start URL (page 1 included)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,16 @@ class Source:
     allow_private: bool = False
     verified: bool = True
     note: str | None = None
+    evidence: str | None = None  # what the start URLs rest on (a public list, an observed URL)
+    article_pattern: str | None = None  # regex searched in a link: an article iff it matches
+    max_listing_pages: int = DEFAULT_MAX_LISTING_PAGES
+
+    def is_article_url(self, url: str) -> bool | None:
+        """True/False when the source declares `article_pattern`; None to let the default
+        structural guess decide."""
+        if self.article_pattern is None:
+            return None
+        return _compiled(self.article_pattern).search(url) is not None
 
     def allows_host(self, host: str | None) -> bool:
         """True when `host` is one of the allowed domains or a subdomain of one."""
@@ -56,8 +69,14 @@ class Source:
             "id": self.id, "name": self.name, "region": self.region,
             "departements": list(self.departements), "start_urls": list(self.start_urls),
             "allowed_domains": list(self.allowed_domains), "allow_private": self.allow_private,
-            "verified": self.verified, "note": self.note,
+            "verified": self.verified, "note": self.note, "evidence": self.evidence,
+            "article_pattern": self.article_pattern, "max_listing_pages": self.max_listing_pages,
         }
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def host_allowed(host: str | None, domains: tuple[str, ...]) -> bool:
@@ -150,11 +169,24 @@ def _parse(entry: object, *, path: Path, index: int) -> Source:
     note = entry.get("note")
     if not isinstance(allow_private, bool) or not isinstance(verified, bool):
         raise ConfigError(f"{where}: allow_private and verified must be true or false")
-    if note is not None and not isinstance(note, str):
-        raise ConfigError(f"{where}: note must be a string")
+    for key in ("note", "evidence", "article_pattern"):
+        if entry.get(key) is not None and not (isinstance(entry[key], str) and entry[key].strip()):
+            raise ConfigError(f"{where}: {key} must be a non-empty string")
+    pattern = entry.get("article_pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: article_pattern {pattern!r} is not a valid Python "
+                              f"regular expression ({exc}); fix it or remove the key") from None
+    max_listing = entry.get("max_listing_pages", DEFAULT_MAX_LISTING_PAGES)
+    if isinstance(max_listing, bool) or not isinstance(max_listing, int) \
+            or not 1 <= max_listing <= 50:
+        raise ConfigError(f"{where}: max_listing_pages must be a whole number from 1 to 50")
     return Source(id=sid, name=name.strip(), region=region, departements=depts,
                   start_urls=urls, allowed_domains=domains, allow_private=allow_private,
-                  verified=verified, note=note)
+                  verified=verified, note=note, evidence=entry.get("evidence"),
+                  article_pattern=pattern, max_listing_pages=max_listing)
 
 
 def _strings(value: object, *, where: str, key: str, allow_empty: bool = False) -> tuple[str, ...]:

@@ -8,28 +8,19 @@ about access to doctors: for those only the places linker runs, on the bare toke
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
 
 from spacy.tokens import Doc
 
 from nlp.pipeline import build_pipeline
 from nlp.places_linker import link_places
+from nlp.relevance import CANDIDATE_THRESHOLD, cheap_score
+from veille.errors import InputError
 from veille.records import Analysis, AreaLink, CleanArticle, CommuneLink, Figure, Initiative
 
 # Non-candidates keep their keyword score as relevance, capped below the decision line.
 _NON_CANDIDATE_CAP = 0.49
-
-
-def _cheap_relevance() -> tuple[Callable[[str], float], float] | None:
-    try:
-        from nlp.relevance import CANDIDATE_THRESHOLD, cheap_score
-    except ModuleNotFoundError as exc:
-        if exc.name != "nlp.relevance":
-            raise
-        return None
-    return cheap_score, CANDIDATE_THRESHOLD
 
 
 class Analyzer:
@@ -39,7 +30,6 @@ class Analyzer:
         self.nlp = build_pipeline(model, region_hint=region_hint)
         self.region_hint = region_hint
         self._places = self.nlp.get_pipe("veille_places")
-        self._cheap = _cheap_relevance()
 
     def analyze(self, article: CleanArticle, *, region_hint: str | None = None) -> Analysis:
         return next(self.analyze_many([article], region_hint=region_hint))
@@ -56,35 +46,40 @@ class Analyzer:
         out: list[Analysis | None] = [None] * len(batch)
         candidates: list[int] = []
         for k, article in enumerate(batch):
-            cheap = None
-            if self._cheap is not None:
-                score, threshold = self._cheap
-                cheap = score(article.text)
-                if cheap >= threshold and len(article.text) <= self.nlp.max_length:
-                    candidates.append(k)
-                    continue
-            elif len(article.text) <= self.nlp.max_length:
+            cheap = cheap_score(article.text)  # reads the whole text, whatever its length
+            if cheap >= CANDIDATE_THRESHOLD:
+                self._check_length(article)
                 candidates.append(k)
                 continue
-            # Not a candidate (or beyond spaCy's 1M-character limit): the places linker
-            # alone, on its own tokens, without building a spaCy Doc.
+            # Not a candidate: the places linker alone, on its own tokens, without
+            # building a spaCy Doc.
             places = link_places(article.text, headline_end=_headline_end(article),
                                  region_hint=region_hint, lex=self._places.lexicon)
             out[k] = _analysis(article, places.communes, places.departements, places.regions,
                                relevant=False,
-                               relevance=round(min(cheap or 0.0, _NON_CANDIDATE_CAP), 4))
+                               relevance=round(min(cheap, _NON_CANDIDATE_CAP), 4))
         if candidates:
             docs = (self._make_doc(batch[k], region_hint) for k in candidates)
             for k, doc in zip(candidates, self.nlp.pipe(docs, batch_size=batch_size),
                               strict=True):
-                relevance, relevant = _ext(doc, "relevance"), _ext(doc, "relevant")
+                # Every extension is set by a declared component (nlp.pipeline checks the
+                # order): a missing one raises here instead of reading as "not relevant".
                 out[k] = _analysis(
                     batch[k], doc._.communes or (), doc._.departements or (),
-                    doc._.regions or (),
-                    relevant=bool(relevant) if relevant is not None else False,
-                    relevance=float(relevance) if relevance is not None else 0.0,
-                    initiatives=_ext(doc, "initiatives") or (), figures=_ext(doc, "figures") or ())
+                    doc._.regions or (), relevant=bool(doc._.relevant),
+                    relevance=float(doc._.relevance),
+                    initiatives=doc._.initiatives or (), figures=doc._.figures or ())
         return [a for a in out if a is not None]
+
+    def _check_length(self, article: CleanArticle) -> None:
+        """Refuse a candidate spaCy would not take whole, rather than call it not relevant."""
+        if len(article.text) > self.nlp.max_length:
+            raise InputError(
+                "too_long",
+                f"the cleaned text has {len(article.text):,} characters, over spaCy's limit "
+                f"of {self.nlp.max_length:,} for one document: split it into articles "
+                "(one file each) and analyse those",
+            )
 
     def _make_doc(self, article: CleanArticle, region_hint: str | None) -> Doc:
         doc = self.nlp.make_doc(article.text)
@@ -104,10 +99,6 @@ def _analysis(article: CleanArticle, communes: Iterable[CommuneLink],
         regions=tuple(regions), relevant=relevant, relevance=relevance,
         initiatives=tuple(initiatives), figures=tuple(figures),
     )
-
-
-def _ext(doc: Doc, name: str) -> Any:  # whatever the component stored
-    return getattr(doc._, name) if Doc.has_extension(name) else None
 
 
 def _headline_end(article: CleanArticle) -> int | None:

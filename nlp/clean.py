@@ -19,12 +19,13 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from nlp.decode import DEFAULT_MAX_BYTES, check_size, decode_bytes, sniff_binary
+from nlp.decode import DEFAULT_MAX_BYTES, check_size, decode_document, sniff_binary
 from nlp.furniture import drop_furniture, is_furniture_line
 from nlp.lang import detect_lang
 from nlp.page_meta import dateline, iso_date, one_line, read_meta, tidy
+from nlp.paywall import detect_paywall
 from veille.errors import InputError
-from veille.records import CleanArticle
+from veille.records import Charset, CleanArticle
 
 __all__ = ["DEFAULT_MAX_BYTES", "clean_html", "clean_text", "is_furniture_line", "looks_like_html"]
 
@@ -55,7 +56,7 @@ def clean_html(
     encoding: str | None = None,
 ) -> CleanArticle:
     """Clean one HTML page. `encoding` is the HTTP charset when the caller knows it."""
-    page = _to_text(html, max_bytes=max_bytes, declared=encoding, is_html=True)
+    page, charset = _to_text(html, max_bytes=max_bytes, declared=encoding, is_html=True)
     if not looks_like_html(page):
         raise InputError(
             "no_text", "this is not HTML (no tags found); name it .txt to analyse it as plain text"
@@ -94,6 +95,7 @@ def clean_html(
         title, body_lines = body_lines[0], body_lines[1:]
     body = "\n".join(body_lines)
     text = f"{title}\n\n{body}" if body else title
+    body_start = len(title) + 2 if body else len(title)
     return CleanArticle(
         source=source,
         text=text,
@@ -103,7 +105,10 @@ def clean_html(
         site_name=meta.site_name or one_line(getattr(doc, "sitename", None)),
         url=meta.canonical or url,
         lang=detect_lang(text),
-        body_start=len(title) + 2 if body else len(title),
+        body_start=body_start,
+        # A subscribers-only teaser is analysed but never shown as the full article.
+        paywalled=detect_paywall(page, text, body_start=body_start).paywalled,
+        charset=charset,
     )
 
 
@@ -136,14 +141,16 @@ def _title_line(text: str) -> re.Match[str]:
     return lines[0]
 
 
-def _to_text(data: bytes | str, *, max_bytes: int, declared: str | None, is_html: bool) -> str:
+def _to_text(
+    data: bytes | str, *, max_bytes: int, declared: str | None, is_html: bool
+) -> tuple[str, Charset | None]:
     if isinstance(data, str):
         check_size(len(data), max_bytes=max_bytes)
         if not data.strip():
             raise InputError("empty", "the document is empty")
         if "\x00" in data[:8192]:
             raise InputError("binary", "this is binary data (NUL bytes), not text")
-        return data
+        return data, None
     check_size(len(data), max_bytes=max_bytes)
     if not data.strip():
         raise InputError("empty", "the document is empty (0 bytes or only whitespace)")
@@ -152,10 +159,10 @@ def _to_text(data: bytes | str, *, max_bytes: int, declared: str | None, is_html
         raise InputError(
             "binary", f"this is {what}, not a web page or text; only .html/.htm/.txt are analysed"
         )
-    text = decode_bytes(data, declared=declared, html=is_html)
+    text, charset = decode_document(data, declared=declared, html=is_html)
     if not text.strip():
         raise InputError("empty", "the document is empty")
-    return text
+    return text, charset
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:

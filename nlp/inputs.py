@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from nlp.decode import DEFAULT_MAX_BYTES, check_size, decode_bytes, sniff_binary
+from nlp.decode import DEFAULT_MAX_BYTES, check_size, decode_document, sniff_binary
 from veille.errors import InputError
 from veille.records import CleanArticle, DocumentError
 
@@ -27,10 +28,27 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CleanA
     """Read and clean one file; the size is checked before reading (a 20 MB file fails fast)."""
     path = Path(path)
     check_size(path.stat().st_size, max_bytes=max_bytes)
-    data = path.read_bytes()
+    data = read_bounded(path, max_bytes=max_bytes)
     suffix = path.suffix.lower()
     kind = "html" if suffix in HTML_SUFFIXES else "text" if suffix in TEXT_SUFFIXES else None
     return load_bytes(data, source=str(path), kind=kind, max_bytes=max_bytes)
+
+
+def read_bounded(path: Path, *, max_bytes: int) -> bytes:
+    """At most `max_bytes` + 1 bytes of `path`, refused with "too_large" beyond the limit.
+
+    The read itself is bounded: a device, a FIFO or /proc file reports size 0 (or a
+    wrong size), so the stat check alone would read /dev/zero until memory runs out.
+    """
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            "too_large",
+            f"more than {max_bytes:,} bytes (the input limit); "
+            "raise max_input_bytes (VEILLE_MAX_INPUT_BYTES) if this really is one article",
+        )
+    return data
 
 
 def load_bytes(
@@ -47,12 +65,14 @@ def load_bytes(
     what = sniff_binary(data)
     if what is not None:
         raise InputError("binary", f"this is {what}, not a web page or text")
-    text = decode_bytes(data, html=kind is None)
+    text, charset = decode_document(data, html=kind is None)
     if kind is None and looks_like_html(text):
-        return clean_html(text, source=source, max_bytes=max_bytes)
-    if text.startswith("\ufeff"):
-        text = text[1:]  # a byte-order mark is not part of the text
-    return clean_text(text, source=source, max_bytes=max_bytes)
+        article = clean_html(text, source=source, max_bytes=max_bytes)
+    else:
+        if text.startswith("\ufeff"):
+            text = text[1:]  # a byte-order mark is not part of the text
+        article = clean_text(text, source=source, max_bytes=max_bytes)
+    return replace(article, charset=charset)
 
 
 def iter_documents(

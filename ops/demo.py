@@ -106,37 +106,22 @@ def run_demo(
 
 
 def _print_counts(published: str) -> None:
-    from store.queries import open_readonly
+    from store.queries import open_readonly, published_counts
 
     con = open_readonly(published)
     try:
-        row = con.execute("""
-            SELECT (SELECT count(*) FROM v_articles),
-                   (SELECT count(*) FROM v_articles WHERE relevant),
-                   (SELECT count(*) FROM v_stories), (SELECT count(*) FROM v_initiatives),
-                   (SELECT count(*) FROM v_figures)
-        """).fetchall()[0]
+        n = published_counts(con)
     finally:
         con.close()
     print(
-        f"published {published}: {row[0]} articles ({row[1]} relevant), {row[2]} stories, "
-        f"{row[3]} initiatives, {row[4]} figures",
+        f"published {published}: {n['articles']} articles ({n['relevant']} relevant), "
+        f"{n['stories']} stories, {n['initiatives']} initiatives, {n['figures']} figures",
         flush=True,
     )
     print(f"try: VEILLE_PUBLISHED_PATH={published} veille digest --week 2026-W46", flush=True)
 
 
 def _dashboard(env: dict[str, str]) -> int:
-    from veille.cli import app
-
-    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    if "dashboard" not in names:
-        print(
-            "the dashboard is not installed in this version: read the data with "
-            f"`VEILLE_PUBLISHED_PATH={env['VEILLE_PUBLISHED_PATH']} veille sql`",
-            flush=True,
-        )
-        return 0
     print(
         "starting the dashboard (Ctrl-C to stop; the demo site keeps serving meanwhile)...",
         flush=True,

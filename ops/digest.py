@@ -50,19 +50,9 @@ def parse_week(text: str) -> date:
 
 
 def build_digest(con: Any, monday: date) -> Digest:
-    rows = con.execute(
-        """
-        SELECT coalesce(i.region_name, 'National / sans commune') AS region, i.type,
-               coalesce(i.commune_name, '') AS commune, i.evidence_text, i.title, i.url,
-               i.published, st.n_sources
-        FROM v_initiatives i JOIN v_stories st USING (story_id)
-        WHERE st.week = ?
-        QUALIFY row_number() OVER (PARTITION BY i.story_id, i.type, coalesce(i.commune_insee, '')
-                                   ORDER BY i.published NULLS LAST, i.initiative_id) = 1
-        ORDER BY region = 'National / sans commune', region, i.type, commune
-    """,
-        [monday],
-    ).fetchall()
+    from store.queries import week_figures, week_initiatives, week_relevant_stories
+
+    rows = week_initiatives(con, monday)
     by_region: dict[str, list[DigestItem]] = {}
     for region, kind, commune, evidence, title, url, published, n_sources in rows:
         by_region.setdefault(region, []).append(
@@ -76,26 +66,12 @@ def build_digest(con: Any, monday: date) -> Digest:
                 outlets=int(n_sources or 1),
             )
         )
-    figs = con.execute(
-        f"""
-        SELECT f.kind, coalesce(f.commune_name, f.departement_name, ''), f.text, f.title, f.url,
-               f.published
-        FROM v_figures f JOIN v_stories st USING (story_id)
-        WHERE st.week = ? AND f.kind IN ({", ".join("?" * len(_NOTABLE_KINDS))})
-        QUALIFY row_number() OVER (PARTITION BY f.story_id, f.kind, f.value
-                                   ORDER BY f.figure_id) = 1
-        ORDER BY f.kind, f.published, f.figure_id
-        LIMIT {_MAX_FIGURES}
-    """,
-        [monday, *_NOTABLE_KINDS],
-    ).fetchall()
+    figs = week_figures(con, monday, kinds=_NOTABLE_KINDS, limit=_MAX_FIGURES)
     figures = tuple(
         DigestItem(kind=k, place=p, text=t, title=ti or u, url=u, published=str(d or ""))
         for k, p, t, ti, u, d in figs
     )
-    n = con.execute(
-        "SELECT count(*) FROM v_stories WHERE week = ? AND relevant", [monday]
-    ).fetchall()[0][0]
+    n = week_relevant_stories(con, monday)
     iso = monday.isocalendar()
     return Digest(
         week=f"{iso.year}-W{iso.week:02d}",

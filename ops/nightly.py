@@ -1,4 +1,5 @@
-"""`veille nightly`: crawl -> process -> retention -> publish, under one lock, recorded.
+"""`veille nightly`: crawl -> process -> stories -> embeddings -> retention -> publish,
+under one lock, recorded.
 
 Exit codes (cron and systemd alert on anything but 0; docs/operations.md):
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import socket
 import threading
 import time
@@ -97,7 +97,10 @@ def run_nightly(
             )
             night = _Night(settings=settings, deadline=deadline)
             night.crawl(sources, max_pages=max_pages, overrides=overrides or {})
-            night.process(embeddings=embeddings)
+            night.process()
+            night.stories()
+            if embeddings:
+                night.embeddings()
             night.retention()
             status, code = night.outcome()
             _finish_record(settings.db_path, run_id, night, status, code)
@@ -175,25 +178,21 @@ class _Night:
                 "status": summary.status,
                 "run_id": summary.run_id,
                 "close_reason": summary.data.get("close_reason"),
+                # sources that found nothing usable (docs/sources.md says what to fix)
+                "problem_sources": summary.data.get("problem_sources", []),
                 **totals,
             }
 
         self._stage("crawl", go)
 
-    def process(self, *, embeddings: bool) -> None:
+    def process(self) -> None:
         def go() -> None:
             from store.process import process
 
             s = self.settings
             analyzer = None
-            totals: dict[str, Any] = {
-                "selected": 0,
-                "analysed": 0,
-                "relevant": 0,
-                "failed": 0,
-                "initiatives": 0,
-                "figures": 0,
-            }
+            counts = ("selected", "analysed", "relevant", "failed", "initiatives", "figures")
+            totals: dict[str, Any] = dict.fromkeys(counts, 0)
             while True:
                 if self._remaining() <= 0:
                     self.timed_out = True
@@ -208,41 +207,47 @@ class _Night:
                     spacy_model=s.spacy_model,
                     embedding_model=None,
                 )
-                for k in totals:
+                for k in counts:
                     totals[k] += getattr(r, k)
+                totals["pipeline_version"] = r.pipeline_version
                 if r.selected < _PROCESS_CHUNK:
                     break
-            # limit=0 selects nothing: only the story grouping and embeddings run.
-            r = process(
-                s.db_path,
-                limit=0,
-                spacy_model=s.spacy_model,
-                embedding_model=s.embedding_model if embeddings else None,
-            )
-            totals.update(
-                stories_changed=r.stories_changed,
-                embedded=r.embedded,
-                embed_skipped=r.embed_skipped,
-                pipeline_version=r.pipeline_version,
-            )
             self.partial |= totals["failed"] > 0
             self.stages["process"] = totals
 
         self._stage("process", go)
 
+    def stories(self) -> None:
+        def go() -> None:
+            from store.writer import Writer
+
+            with Writer.open(self.settings.db_path) as w:
+                self.stages["stories"] = {"changed": w.update_stories()}
+
+        self._stage("stories", go)
+
+    def embeddings(self) -> None:
+        def go() -> None:
+            from store.writer import Writer
+
+            model_id = self.settings.embedding_model
+            with Writer.open(self.settings.db_path) as w:
+                self.stages["embeddings"] = {
+                    "model": model_id,
+                    "embedded": w.embed_pending(model_id=model_id),
+                }
+
+        self._stage("embeddings", go)
+
     def retention(self) -> None:
         def go() -> None:
-            from ops.retention import apply_retention
-            from store.db import connect
+            from store.writer import Writer
 
-            con = connect(self.settings.db_path)
-            try:
-                result = apply_retention(
-                    con, keep_all_raw=self.settings.keep_all_raw, raw_days=self.settings.raw_days
+            with Writer.open(self.settings.db_path) as w:
+                dropped = w.prune_raw_bodies(
+                    keep_all=self.settings.keep_all_raw, raw_days=self.settings.raw_days
                 )
-            finally:
-                con.close()
-            self.stages["retention"] = result.to_dict()
+                self.stages["retention"] = {"dropped": dropped, "kept": w.raw_bodies_kept()}
 
         self._stage("retention", go)
 
@@ -287,57 +292,36 @@ class _LazyAnalyzer:
         return self._get().analyze(article, region_hint=region_hint)
 
     def analyze_many(self, articles: Any, *, region_hint: str | None = None) -> Any:
-        inner = self._get()
-        if not hasattr(inner, "analyze_many"):
-            return [inner.analyze(a, region_hint=region_hint) for a in articles]
-        return inner.analyze_many(articles, region_hint=region_hint)
+        return self._get().analyze_many(articles, region_hint=region_hint)
 
 
 def _start_record(db_path: str, log_file: str | Path | None) -> str:
-    from store.db import connect
-    from store.ids import utcnow
+    from store.writer import Writer
 
-    now = utcnow()
-    run_id = f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-    con = connect(db_path)  # migrates; SchemaTooNewError here means nothing was touched
-    try:
-        # We hold the lock, so a "running" row is a run that was killed.
-        con.execute("UPDATE nightly_runs SET status = 'interrupted' WHERE status = 'running'")
-        con.execute(
-            "INSERT INTO nightly_runs (run_id, started_at, status, host, pid, log_file) "
-            "VALUES (?, ?, 'running', ?, ?, ?)",
-            [run_id, now, socket.gethostname(), os.getpid(), str(log_file) if log_file else None],
+    # Writer.open migrates; SchemaTooNewError here means nothing was touched.
+    with Writer.open(db_path) as w:
+        return w.start_nightly(
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            log_file=str(log_file) if log_file else None,
         )
-    finally:
-        con.close()
-    return run_id
 
 
 def _finish_record(db_path: str, run_id: str, night: _Night, status: str, code: int) -> None:
-    from store.db import connect
-    from store.ids import utcnow
+    from store.writer import Writer
 
     try:
-        con = connect(db_path)
+        with Writer.open(db_path) as w:
+            w.finish_nightly(
+                run_id,
+                status=status,
+                exit_code=code,
+                crawl_run_id=night.crawl_run_id,
+                stages=night.stages,
+                errors=night.errors,
+            )
     except VeilleError as exc:
         log.error("could not record the end of nightly %s: %s", run_id, exc)
-        return
-    try:
-        con.execute(
-            "UPDATE nightly_runs SET finished_at = ?, status = ?, exit_code = ?, crawl_run_id = ?, "
-            "stages = ?, errors = ? WHERE run_id = ?",
-            [
-                utcnow(),
-                status,
-                code,
-                night.crawl_run_id,
-                json.dumps(night.stages, ensure_ascii=False, sort_keys=True, default=str),
-                json.dumps(night.errors, ensure_ascii=False),
-                run_id,
-            ],
-        )
-    finally:
-        con.close()
 
 
 def _watchdog(seconds: float) -> threading.Timer:

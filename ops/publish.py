@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from veille.errors import StoreError
+from store.snapshot import checkpointed_copy, verify_snapshot
+
+__all__ = ["PublishResult", "publish", "verify_snapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def publish(db_path: str | Path, published_path: str | Path) -> PublishResult:
     _remove_stale_temps(target.parent)
     tmp = target.parent / f"{_TMP_PREFIX}{os.getpid()}-{target.name}"
     try:
-        size = checkpointed_copy(db_path, tmp)
+        size = checkpointed_copy(db_path, tmp, migrate=True)  # the snapshot has the current schema
         articles = verify_snapshot(tmp)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
@@ -62,51 +63,6 @@ def publish(db_path: str | Path, published_path: str | Path) -> PublishResult:
         "published %s (%d bytes, %d articles) in %.2fs", target, size, articles, result.seconds
     )
     return result
-
-
-def checkpointed_copy(db_path: str | Path, dest: Path) -> int:
-    """Copy a consistent image of `db_path` to `dest` (fsynced); returns its size.
-
-    The writer connection stays open during the copy: it folds the WAL into the
-    file (CHECKPOINT) and its file lock keeps any other writer out meanwhile.
-    """
-    from store.db import connect
-
-    con = connect(db_path)  # applies pending migrations: the snapshot has the current schema
-    try:
-        con.execute("CHECKPOINT")
-        with open(db_path, "rb") as src, open(dest, "wb") as out:
-            shutil.copyfileobj(src, out, length=4 * 1024 * 1024)
-            out.flush()
-            os.fsync(out.fileno())
-    finally:
-        con.close()
-    return dest.stat().st_size
-
-
-def verify_snapshot(path: str | Path) -> int:
-    """Open `path` read-only and query it; returns the article count. Raises StoreError."""
-    import duckdb
-
-    from store.migrate import check_schema
-
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise StoreError(
-            f"the snapshot copy {path} does not open: {exc}; the published file "
-            "was left unchanged. Re-run `veille nightly`."
-        ) from None
-    try:
-        check_schema(con, allow_pending=False)
-        return int(con.execute("SELECT count(*) FROM v_articles").fetchall()[0][0])
-    except duckdb.Error as exc:
-        raise StoreError(
-            f"the snapshot copy {path} is not usable: {exc}; the published file "
-            "was left unchanged. Re-run `veille nightly`."
-        ) from None
-    finally:
-        con.close()
 
 
 def _remove_stale_temps(folder: Path) -> None:

@@ -2,8 +2,9 @@
 
 The `duckdb` CLI may not be installed on the observatory server, so this reads
 statements (ended by ';' in the interactive shell) and prints results with rich.
-The connection is read-only: a researcher cannot change the published data, and
-the nightly job can replace the snapshot at any time (we keep the old inode).
+The connection comes from `store.shell`: read-only, queries only, no extension
+loading or network, configuration locked (see that module and docs/operations.md).
+The nightly job can replace the snapshot at any time (we keep the old inode).
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ import sys
 from typing import Any, TextIO
 
 _HELP = """Statements end with ';'. Commands: .tables (public views), .schema VIEW, .quit.
-Views (v_*) are documented in store/schema.md; the connection is read-only."""
+Views (v_*) are documented in store/schema.md. Read-only: queries only (SELECT, DESCRIBE,
+SHOW, SUMMARIZE); local CSV/Parquet/JSON files can be read with read_csv(), read_parquet()."""
 
 
 class Shell:
     def __init__(
         self, path: str, *, fmt: str = "table", max_rows: int = 200, out: TextIO | None = None
     ) -> None:
-        from store.queries import open_readonly
+        from store.shell import open_shell
 
         self.path = path
-        self.con = open_readonly(path)
+        self.con = open_shell(path)
         self.fmt = fmt
         self.max_rows = max_rows
         self.out = out or sys.stdout
@@ -36,18 +38,21 @@ class Shell:
         """Run one statement (or dot-command); print the result or the error. True if it worked."""
         import duckdb
 
+        from store.shell import run_query
+        from veille.errors import VeilleError
+
         text = text.strip().rstrip(";").strip()
         if not text:
             return True
         if text.startswith("."):
             return self._dot(text)
         try:
-            result = self.con.execute(text)
+            result = run_query(self.con, text)
             if result.description is None:
                 return True
             names = [d[0] for d in result.description]
             rows = result.fetchmany(self.max_rows + 1) if self.fmt == "table" else result.fetchall()
-        except duckdb.Error as exc:
+        except (duckdb.Error, VeilleError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return False
         self._print(names, rows)

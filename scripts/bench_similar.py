@@ -1,10 +1,13 @@
 """Latency of `veille similar` over many stored initiative vectors.
 
-    .venv/bin/python scripts/bench_similar.py [-n 100000] [--dim 311] [--queries 20]
+    .venv/bin/python scripts/bench_similar.py [-n 100000] [--model ID] [--queries 20]
 
-Fills a temporary store with n articles + initiatives + random unit vectors (the
-default model's dimension), then times `search_vector` (DuckDB list_dot_product over
-one model's vectors, top-k, join to v_initiatives, one answer per story).
+Fills a temporary store with n articles + initiatives + random unit vectors of the
+model's dimension (stored under its id), then times
+- `search_vector`: the numpy dot product over the model's matrix, top-k, details of the
+  best few, one answer per story, other communes only;
+- `similar_to_text`: what `veille similar TEXT` and the dashboard run, i.e. encoding the
+  query with the real model + search + the explanation (the hits' sentences encoded).
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ def main() -> None:
     import numpy as np
     import pyarrow as pa
 
+    from nlp.embed import DEFAULT_MODEL, get_embedder
     from store.db import connect
-    from store.similar import search_vector
+    from store.similar import search_vector, similar_to_text
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=100_000)
-    parser.add_argument("--dim", type=int, default=311)
+    parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--queries", type=int, default=20)
     parser.add_argument("-k", type=int, default=10)
     args = parser.parse_args()
+    args.dim = get_embedder(args.model).dim
     db = Path(tempfile.mkdtemp()) / "bench.duckdb"
     con = connect(db)
     rng = np.random.default_rng(0)
@@ -65,7 +70,7 @@ def main() -> None:
             {
                 "item_kind": ["initiative"] * len(chunk),
                 "item_id": [f"i{j}" for j in range(i, i + len(chunk))],
-                "model_id": ["bench"] * len(chunk),
+                "model_id": [args.model] * len(chunk),
                 "dim": [args.dim] * len(chunk),
                 "vector": pa.array(list(chunk), type=pa.list_(pa.float32())),
                 "text_sha1": ["x"] * len(chunk),
@@ -87,15 +92,31 @@ def main() -> None:
         hits = search_vector(
             con,
             query / np.linalg.norm(query),
-            model_id="bench",
+            model_id=args.model,
             k=args.k,
             exclude_communes={"01000"},
         )
         times.append((time.perf_counter() - t0) * 1000)
         assert len(hits) == args.k
     print(
-        f"similar latency  median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
+        f"search_vector    median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
         f"(k={args.k}, {args.queries} queries, first {times[0]:.0f} ms)"
+    )
+    texts = [
+        "bus médical qui passe dans les villages",
+        "centre de santé avec des médecins salariés par le département",
+        "cabine de téléconsultation dans une pharmacie",
+        "la commune loge les internes en médecine",
+    ]
+    times = []
+    for n in range(args.queries):
+        t0 = time.perf_counter()
+        hits = similar_to_text(con, texts[n % len(texts)], model_id=args.model, k=args.k)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert len(hits) == args.k
+    print(
+        f"similar_to_text  median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
+        f"(model {args.model}, dim {args.dim}: query encoding + search + explanation)"
     )
     con.close()
 

@@ -490,7 +490,8 @@ def article_detail(con: Any, article_id: str) -> dict[str, Any] | None:
     row = con.execute(
         f"""
         SELECT a.article_id, a.title, a.url, coalesce(s.name, a.source_id), a.source_id,
-               a.published, a.fetched_at, a.relevant, a.relevance, {STORY}, a.text, a.body_start
+               a.published, a.fetched_at, a.relevant, a.relevance, {STORY}, a.text, a.body_start,
+               a.paywalled
         FROM articles a LEFT JOIN sources s USING (source_id) WHERE a.article_id = ?
     """,
         [article_id],
@@ -510,6 +511,7 @@ def article_detail(con: Any, article_id: str) -> dict[str, Any] | None:
         "story_id",
         "text",
         "body_start",
+        "paywalled",
     )
     out = dict(zip(keys, row, strict=True))
     out["spans"] = con.execute(
@@ -571,7 +573,7 @@ def source_health(con: Any) -> Any:
                (SELECT string_agg(k || ' : ' || v, ', ' ORDER BY k)
                   FROM (SELECT unnest(map_keys(failures_by_reason)) AS k,
                                unnest(map_values(failures_by_reason)) AS v)) AS failures_by_reason,
-               n_articles, n_relevant
+               n_articles, n_relevant, problem_last_run
         FROM v_source_health ORDER BY source_id
     """,
     )

@@ -27,11 +27,14 @@ def connect(
     read_only: bool = False,
     migrate: bool = True,
     retries: tuple[float, ...] = _RETRY_DELAYS,
+    config: dict[str, object] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open `path`; writers apply pending migrations, readers only check the schema version.
 
-    Raises StoreError when the file stays locked or cannot be opened, and
+    Raises StoreError when the file stays locked, cannot be opened or is not a veille
+    store (any other DuckDB file is refused before anything is written to it), and
     SchemaTooNewError when the file was written by a newer version of this code.
+    `migrate=False` opens for writing without migrating (backup: copy as it is).
     """
 
     path = Path(path)
@@ -41,10 +44,12 @@ def connect(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open_with_retry(path, read_only=read_only, retries=retries)
-    from store.migrate import apply_migrations, check_schema
+    con = _open_with_retry(path, read_only=read_only, retries=retries, config=config)
+    from store.migrate import apply_migrations, check_schema, check_veille_store
 
     try:
+        # Before any write: a foreign file must never receive our schema.
+        check_veille_store(con, path, may_init=migrate and not read_only)
         if read_only or not migrate:
             check_schema(con)
         else:
@@ -56,13 +61,17 @@ def connect(
 
 
 def _open_with_retry(
-    path: Path, *, read_only: bool, retries: tuple[float, ...]
+    path: Path,
+    *,
+    read_only: bool,
+    retries: tuple[float, ...],
+    config: dict[str, object] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     import duckdb
 
     for delay in (*retries, None):
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=dict(config or {}))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise StoreError(f"cannot open database {path}: {exc}") from None

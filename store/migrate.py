@@ -65,6 +65,50 @@ def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def check_veille_store(con: duckdb.DuckDBPyConnection, path: object, *, may_init: bool) -> None:
+    """Refuse a DuckDB file that is not a veille store (raises StoreError).
+
+    A veille store records `0001_crawl` in `schema_migrations`. A migrating writer
+    (`may_init`) may create the schema in an empty file; any other file without that
+    record is someone else's data: we neither read it as ours nor write into it.
+    """
+    if "0001_crawl" in _applied_names(con):
+        return
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal "
+            "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+        ).fetchall()
+    ]
+    if may_init and not tables:
+        return
+    holds = (
+        f"it holds {', '.join(tables[:5])}{' ...' if len(tables) > 5 else ''}"
+        if tables
+        else "it is empty"
+    )
+    raise StoreError(
+        f"{path} is not a veille database ({holds}; no veille migration is recorded). "
+        "It was left unchanged. Check --db / VEILLE_DB_PATH / VEILLE_PUBLISHED_PATH: "
+        "point them at a file made by `veille crawl` or `veille nightly`."
+    )
+
+
+def _applied_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names in schema_migrations, or [] when the table is missing or not ours."""
+    columns = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE table_name = 'schema_migrations' AND schema_name = 'main'"
+        ).fetchall()
+    }
+    if "name" not in columns:
+        return []
+    return [r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()]
+
+
 def check_schema(con: duckdb.DuckDBPyConnection, *, allow_pending: bool = True) -> list[str]:
     """Raise SchemaTooNewError if the file knows migrations we don't; return pending names."""
     known = [m.name for m in available_migrations()]

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,6 +32,10 @@ _NOT_PIPELINE = {"evaluate.py", "embed.py", "__pycache__"}
 
 class AnalyzerLike(Protocol):
     def analyze(self, article: CleanArticle, *, region_hint: str | None = None) -> Analysis: ...
+
+    def analyze_many(
+        self, articles: Iterable[CleanArticle], *, region_hint: str | None = None
+    ) -> Iterable[Analysis]: ...
 
 
 @lru_cache(maxsize=4)
@@ -271,16 +275,12 @@ def process(
             if on_progress:
                 on_progress(done, len(pending))
         if stories:
-            from store.stories import update_stories
-
             with clock("stories"):
-                report.stories_changed = update_stories(con)
+                report.stories_changed = w.update_stories()
         if embedding_model:
-            from store.similar import embed_pending
-
             try:
                 with clock("embed"):
-                    report.embedded = embed_pending(con, model_id=embedding_model)
+                    report.embedded = w.embed_pending(model_id=embedding_model)
             except Exception as exc:  # embeddings are an extra: never lose the analysis for them
                 log.warning("embeddings skipped: %s", exc)
                 report.embed_skipped = f"{type(exc).__name__}: {exc}"
@@ -303,7 +303,7 @@ class _Clock:
 
 
 def _analyse(
-    analyzer: Any, batch: list[tuple[str, CleanArticle, str | None]]
+    analyzer: AnalyzerLike, batch: list[tuple[str, CleanArticle, str | None]]
 ) -> tuple[list[tuple[str, Analysis]], list[tuple[str, str, str, str]]]:
     """Analyse a batch (grouped by the outlet's region: the linker's homonym hint).
 
@@ -317,13 +317,11 @@ def _analyse(
     failures = []
     for region, items in by_region.items():
         try:
-            if not hasattr(analyzer, "analyze_many"):
-                raise NotImplementedError
             analyses = list(analyzer.analyze_many([a for _, a in items], region_hint=region))
             done.update((aid, an) for (aid, _), an in zip(items, analyses, strict=True))
             continue
-        except Exception:  # noqa: BLE001 - isolate the culprit below
-            pass
+        except Exception as exc:  # noqa: BLE001 - isolate the culprit below
+            log.info("batch of %d failed (%s): analysing one by one", len(items), exc)
         for aid, article in items:
             try:
                 done[aid] = analyzer.analyze(article, region_hint=region)

@@ -57,33 +57,6 @@ def weekly_initiative_types(
     )
 
 
-def weekly_departements(con: Any, *, start: date | None = None, end: date | None = None) -> Any:
-    return _df(
-        con,
-        """
-        SELECT * FROM v_weekly_departements
-        WHERE (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
-        ORDER BY week, departement_code
-    """,
-        [start, start, end, end],
-    )
-
-
-def weekly_communes(
-    con: Any, *, start: date | None = None, end: date | None = None, departement: str | None = None
-) -> Any:
-    return _df(
-        con,
-        """
-        SELECT * FROM v_weekly_communes
-        WHERE (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
-          AND (?::VARCHAR IS NULL OR departement_code = ?::VARCHAR)
-        ORDER BY week, commune_insee
-    """,
-        [start, start, end, end, departement, departement],
-    )
-
-
 def initiatives(
     con: Any,
     *,
@@ -143,49 +116,65 @@ def figures(
     )
 
 
-def articles(
-    con: Any,
-    *,
-    relevant: bool | None = True,
-    start: date | None = None,
-    end: date | None = None,
-    limit: int = 5000,
-) -> Any:
-    return _df(
-        con,
+def week_initiatives(con: Any, monday: date) -> list[tuple[Any, ...]]:
+    """The digest's initiatives of the week (stories first published that week): one row
+    per (story, type, commune) as (region, type, commune, evidence, title, url,
+    published, n_sources), national ones last."""
+    return con.execute(
         """
-        SELECT * FROM v_articles
-        WHERE (?::BOOLEAN IS NULL OR relevant = ?::BOOLEAN)
-          AND (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
-        ORDER BY published DESC NULLS LAST, article_id
+        SELECT coalesce(i.region_name, 'National / sans commune') AS region, i.type,
+               coalesce(i.commune_name, '') AS commune, i.evidence_text, i.title, i.url,
+               i.published, st.n_sources
+        FROM v_initiatives i JOIN v_stories st USING (story_id)
+        WHERE st.week = ?
+        QUALIFY row_number() OVER (PARTITION BY i.story_id, i.type, coalesce(i.commune_insee, '')
+                                   ORDER BY i.published NULLS LAST, i.initiative_id) = 1
+        ORDER BY region = 'National / sans commune', region, i.type, commune
+    """,
+        [monday],
+    ).fetchall()
+
+
+def week_figures(
+    con: Any, monday: date, *, kinds: tuple[str, ...], limit: int
+) -> list[tuple[Any, ...]]:
+    """Figures of the given kinds in the week's stories, one per (story, kind, value):
+    (kind, place, text, title, url, published)."""
+    return con.execute(
+        """
+        SELECT f.kind, coalesce(f.commune_name, f.departement_name, ''), f.text, f.title, f.url,
+               f.published
+        FROM v_figures f JOIN v_stories st USING (story_id)
+        WHERE st.week = ? AND list_contains(?::VARCHAR[], f.kind)
+        QUALIFY row_number() OVER (PARTITION BY f.story_id, f.kind, f.value
+                                   ORDER BY f.figure_id) = 1
+        ORDER BY f.kind, f.published, f.figure_id
         LIMIT ?
     """,
-        [relevant, relevant, start, start, end, end, limit],
-    )
-
-
-def story_articles(con: Any, story_id: str) -> Any:
-    """Every copy of one story (outlet, URL, date)."""
-    return _df(
-        con,
-        """
-        SELECT article_id, source_id, source_name, title, published, url
-        FROM v_articles WHERE story_id = ? ORDER BY published NULLS LAST, article_id
-    """,
-        [story_id],
-    )
-
-
-def article_text(con: Any, article_id: str) -> tuple[str, str | None] | None:
-    """(text, title) of one article, for showing evidence in context."""
-    rows = con.execute(
-        "SELECT text, title FROM articles WHERE article_id = ?", [article_id]
+        [monday, list(kinds), limit],
     ).fetchall()
-    return rows[0] if rows else None
 
 
-def source_health(con: Any) -> Any:
-    return _df(con, "SELECT * FROM v_source_health ORDER BY source_id")
+def week_relevant_stories(con: Any, monday: date) -> int:
+    return int(
+        con.execute(
+            "SELECT count(*) FROM v_stories WHERE week = ? AND relevant", [monday]
+        ).fetchall()[0][0]
+    )
+
+
+def published_counts(con: Any) -> dict[str, int]:
+    """Headline counts of a snapshot: articles, relevant, stories, initiatives, figures."""
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM v_articles),
+               (SELECT count(*) FROM v_articles WHERE relevant),
+               (SELECT count(*) FROM v_stories), (SELECT count(*) FROM v_initiatives),
+               (SELECT count(*) FROM v_figures)
+    """
+    ).fetchall()[0]
+    names = ("articles", "relevant", "stories", "initiatives", "figures")
+    return dict(zip(names, (int(v) for v in row), strict=True))
 
 
 def view_checksums(con: Any) -> dict[str, tuple[int, int]]:

@@ -8,6 +8,7 @@ compared.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +17,15 @@ from typing import Any
 from store.ids import sha1, utcnow
 from veille.errors import StoreError
 
+# Bump when initiative_text/article_text change: stored vectors of the old texts are redone.
+TEXT_VERSION = "text-2"  # 2: headline evidence gets the headline + lead (was empty)
+log = logging.getLogger(__name__)
+EXPLAIN_MODEL = "veille-fr-hybrid"  # picks each hit's sentence nearest to the query
+MIN_SCORE = 0.005  # below, a "match" prints as 0,00: it is no match
+
 CONTEXT_CHARS = 240  # around the evidence: the sentence before/after usually names the who/what
 ARTICLE_CHARS = 1200
+HEADLINE_BODY_CHARS = 400  # headline evidence: the lead restates it (place, actors)
 _SENTENCE_END = re.compile(r"[.!?…]\s|\n")
 
 
@@ -36,37 +44,117 @@ class SimilarInitiative:
     url: str
     source_id: str
     evidence_text: str
+    # Why it is near (filled by similar_to_*): the query's type is the hit's (None: the
+    # query is free text no initiative rule matches), the hit's sentence nearest to the
+    # query, and content words they share.
+    same_type: bool | None = None
+    matching_sentence: str = ""
+    shared_terms: tuple[str, ...] = ()
 
 
 def initiative_text(text: str, start: int, end: int, body_start: int = 0) -> str:
-    """The evidence with its context: from the previous sentence to the end of the next one."""
-    lo = max(body_start, start - CONTEXT_CHARS)
-    hi = min(len(text), end + CONTEXT_CHARS)
-    before = list(_SENTENCE_END.finditer(text, lo, start))
-    if before:
-        lo = before[-1].end() if len(before) == 1 else before[-2].end()
-    after = _SENTENCE_END.search(text, end, hi)
-    if after:
-        hi = after.end()
-    return " ".join(text[lo:hi].split())
+    """The text embedded for an initiative: its evidence with enough context to say who/what.
+
+    Evidence in the body: from the previous sentence to the end of the next one.
+    Evidence in the headline (common in the press): the headline plus the first body
+    sentences, which usually restate it with the place and the actors.
+    """
+    if start < body_start:
+        hi = min(len(text), body_start + HEADLINE_BODY_CHARS)
+        cut = None
+        for cut in _SENTENCE_END.finditer(text, body_start + 1, hi):
+            if cut.end() - body_start >= HEADLINE_BODY_CHARS // 2:
+                break
+        if cut is not None and cut.end() - body_start >= 40:
+            hi = cut.end()
+        headline = _with_stop(" ".join(text[:body_start].split()))
+        return f"{headline} {' '.join(text[body_start:hi].split())}".strip()
+    # From the start of the previous sentence (unless it is a long one) to the end of the next.
+    ends = _boundaries(text, body_start, start)
+    lo = ends[-1] if ends else body_start
+    before = ends[-2] if len(ends) >= 2 else body_start
+    if lo - before <= 2 * CONTEXT_CHARS:
+        lo = before
+    cap = min(len(text), end + CONTEXT_CHARS)
+    after = _boundaries(text, max(body_start, end - 1), cap)[:2]
+    if len(after) < 2 and cap == len(text):
+        after.append(cap)  # the text's end closes its last sentence
+    hi = after[1] if len(after) > 1 else cap
+    window = " ".join(text[lo:hi].split())
+    if not ends and body_start:
+        # The lead's first sentence: the headline is its "previous sentence".
+        window = _with_stop(" ".join(text[:body_start].split())) + " " + window
+    return window.strip() or article_text(text, body_start)
+
+
+def _boundaries(text: str, lo: int, hi: int) -> list[int]:
+    """Ends of the sentences in text[lo:hi]; a stop followed by a blank line is one end."""
+    ends: list[int] = []
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        if ends and not text[ends[-1] : m.end()].strip():
+            ends[-1] = m.end()
+        elif m.end() > lo + 1 or ends:
+            ends.append(m.end())
+    return ends
+
+
+def _with_stop(headline: str) -> str:
+    """A headline has no final stop: add one so it stays a sentence of its own."""
+    return headline if not headline or headline[-1] in ".!?…" else headline + "."
 
 
 def article_text(text: str, body_start: int) -> str:
     return " ".join(text[: body_start + ARTICLE_CHARS].split())
 
 
+def embedding_identity(model_id: str) -> str:
+    """The model id, what decides its vectors (nlp.embed.model_version) and the text version."""
+    from nlp.embed import model_version
+
+    return f"{model_id} | {model_version(model_id)} | {TEXT_VERSION}"
+
+
+def stored_model(con: Any) -> str | None:
+    """The embedding model whose vectors this file holds (store_meta.embedding_model)."""
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'embedding_model'").fetchall()
+    return row[0][0] if row else None
+
+
+def _set_meta(con: Any, key: str, value: str) -> None:
+    con.execute(
+        "INSERT INTO store_meta VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
 def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
     """Embed initiatives and relevant articles that have no vector for `model_id`.
 
-    Returns the number of vectors written. Vectors of deleted initiatives are removed.
+    Returns the number of vectors written. One model per file: when the model, its
+    version or the embedded texts changed (embedding_identity vs store_meta), every
+    stored vector is dropped and recomputed. Vectors of deleted items are removed.
     """
-    import pyarrow as pa
+    import numpy as np
 
     from nlp.embed import get_embedder
 
+    identity = embedding_identity(model_id)
+    stored = con.execute("SELECT value FROM store_meta WHERE key = 'embedding_identity'").fetchall()
+    if not stored or stored[0][0] != identity:
+        log.info("embedding identity changed to %s: recomputing every vector", identity)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM embeddings")
+            _set_meta(con, "embedding_model", model_id)
+            _set_meta(con, "embedding_identity", identity)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     # Article texts never change (insert-once per URL) and an initiative id encodes its
-    # article and evidence offsets, so an existing vector is never stale: embed only
-    # what has none, and drop vectors whose item is gone (reprocessed, no longer relevant).
+    # article and evidence offsets, so with the same identity an existing vector is never
+    # stale: embed only what has none, and drop vectors whose item is gone.
     todo: list[tuple[str, str, str]] = []  # (kind, id, text)
     for iid, text, start, end, body_start in con.execute(
         """
@@ -99,31 +187,52 @@ def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
         """,
         [model_id],
     ).fetchall()
-    if not todo and not gone:
+    if gone:
+        _write(con, model_id, gone, [])
+    if not todo:
         return 0
-    embedder = get_embedder(model_id) if todo else None
-    rows = []
+    embedder = get_embedder(model_id)
+    written = skipped = 0
+    # One transaction per chunk: a killed run keeps what it embedded (a slow model on a
+    # big re-embed takes a while).
     for n in range(0, len(todo), batch):
-        chunk = todo[n : n + batch]
+        chunk = [c for c in todo[n : n + batch] if c[2].strip()]
+        skipped += min(batch, len(todo) - n) - len(chunk)
+        if not chunk:
+            continue
         vectors = embedder.encode([t for _, _, t in chunk])
         now = utcnow()
-        rows.extend(
-            {
-                "item_kind": k,
-                "item_id": i,
-                "model_id": model_id,
-                "dim": int(vectors.shape[1]),
-                "vector": vec.tolist(),
-                "text_sha1": sha1(t),
-                "created_at": now,
-            }
-            for (k, i, t), vec in zip(chunk, vectors, strict=True)
-        )
+        rows = []
+        for (k, i, t), vec in zip(chunk, vectors, strict=True):
+            if not np.isfinite(vec).all() or float(np.linalg.norm(vec)) < 1e-6:
+                skipped += 1  # a zero vector would answer every query with 0,00
+                continue
+            rows.append(
+                {
+                    "item_kind": k,
+                    "item_id": i,
+                    "model_id": model_id,
+                    "dim": int(vectors.shape[1]),
+                    "vector": vec.tolist(),
+                    "text_sha1": sha1(t),
+                    "created_at": now,
+                }
+            )
+        _write(con, model_id, [], rows)
+        written += len(rows)
+    if skipped:
+        log.warning("%d items not embedded: empty text or zero vector (%s)", skipped, model_id)
+    return written
+
+
+def _write(con: Any, model_id: str, gone: list[tuple[str, str]], rows: list[dict]) -> None:
+    """Delete the `gone` vectors and insert `rows`, in one transaction."""
+    import pyarrow as pa
+
     con.execute("BEGIN TRANSACTION")
     try:
-        keys = [(k, i) for k, i, _ in todo] + gone
-        if keys:
-            con.register("_gone", pa.Table.from_pylist([{"k": k, "i": i} for k, i in keys]))
+        if gone:
+            con.register("_gone", pa.Table.from_pylist([{"k": k, "i": i} for k, i in gone]))
             con.execute(
                 "DELETE FROM embeddings WHERE model_id = ? "
                 "AND (item_kind, item_id) IN (SELECT (k, i) FROM _gone)",
@@ -154,7 +263,6 @@ def embed_pending(con: Any, *, model_id: str, batch: int = 256) -> int:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return len(rows)
 
 
 # Details of the best few only: joining the view first would join every initiative.
@@ -246,6 +354,8 @@ def search_vector(
         out: list[SimilarInitiative] = []
         stories = set(exclude_stories)
         for i, item_id in zip(top, ids, strict=True):
+            if scores[i] < MIN_SCORE:  # sorted: the rest is no nearer
+                return out
             r = details.get(item_id)
             if r is None or item_id in exclude_ids or r[2] in exclude_communes or r[10] in stories:
                 continue
@@ -259,11 +369,22 @@ def search_vector(
 
 
 def similar_to_text(con: Any, query: str, *, model_id: str, k: int = 10) -> list[SimilarInitiative]:
-    from nlp.embed import get_embedder
+    """The k initiatives nearest to a free-text description, with why they are near."""
+    import numpy as np
+
+    from nlp.embed import get_embedder, rule_types
 
     _require_vectors(con, model_id)
     vector = get_embedder(model_id).encode([query])[0]
-    return search_vector(con, vector, model_id=model_id, k=k)
+    if float(np.linalg.norm(vector)) < 1e-6:
+        raise StoreError(
+            f"the model {model_id} finds nothing to compare in {query!r}: describe the "
+            "initiative in a sentence (who does what, where)"
+        )
+    hits = search_vector(con, vector, model_id=model_id, k=k)
+    return explain(
+        con, hits, query_text=query, query_types=set(rule_types(query)) or None, model_id=model_id
+    )
 
 
 def similar_to_initiative(
@@ -273,7 +394,11 @@ def similar_to_initiative(
     _require_vectors(con, model_id)
     row = con.execute(
         """
-        SELECT e.vector, v.commune_insee, v.story_id FROM v_initiatives v
+        SELECT e.vector, v.commune_insee, v.story_id, v.type, a.text, i.evidence_start,
+               i.evidence_end, a.body_start
+        FROM v_initiatives v
+        JOIN initiatives i USING (initiative_id)
+        JOIN articles a ON a.article_id = i.article_id
         LEFT JOIN embeddings e ON e.item_id = v.initiative_id AND e.item_kind = 'initiative'
                               AND e.model_id = ?
         WHERE v.initiative_id = ?
@@ -282,12 +407,12 @@ def similar_to_initiative(
     ).fetchall()
     if not row:
         raise StoreError(f"no initiative {initiative_id!r}: pick an id from v_initiatives")
-    vector, commune, story = row[0]
+    vector, commune, story, kind, text, start, end, body_start = row[0]
     if vector is None:
         raise StoreError(
             f"initiative {initiative_id} has no {model_id} vector yet: run `veille process`"
         )
-    return search_vector(
+    hits = search_vector(
         con,
         vector,
         model_id=model_id,
@@ -296,6 +421,90 @@ def similar_to_initiative(
         exclude_communes={commune} if commune else set(),
         exclude_stories={story},
     )
+    return explain(
+        con,
+        hits,
+        query_text=initiative_text(text, start, end, body_start),
+        query_types={kind},
+        model_id=model_id,
+    )
+
+
+_TEXTS_SQL = """
+SELECT i.initiative_id, a.text, i.evidence_start, i.evidence_end, a.body_start
+FROM (SELECT unnest(?::VARCHAR[]) AS initiative_id) q
+JOIN initiatives i USING (initiative_id) JOIN articles a ON a.article_id = i.article_id
+"""
+_WORD = re.compile(r"\w[\w-]*\w", re.UNICODE)
+
+
+def _sentences(text: str) -> list[str]:
+    out, lo = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[lo : m.end()].strip())
+        lo = m.end()
+    out.append(text[lo:].strip())
+    return [x for x in out if len(x) > 3]
+
+
+def _content_words(text: str) -> list[str]:
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    words = (w.split("'")[-1].split("’")[-1] for w in _WORD.findall(text.lower()))
+    return [w for w in words if len(w) > 3 and w not in STOP_WORDS and not w.isdigit()]
+
+
+def explain(
+    con: Any,
+    hits: list[SimilarInitiative],
+    *,
+    query_text: str,
+    query_types: set[str] | None,
+    model_id: str,
+) -> list[SimilarInitiative]:
+    """Say why each hit is near: same type, its sentence nearest to the query, shared words.
+
+    The sentences of each hit's embedded text are scored against the query text with the
+    fast word-vector model (EXPLAIN_MODEL, one batch for all hits): a sentence encoder
+    would add ~0.5 s per query on 2 cores for a choice between two or three sentences.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from nlp.embed import get_embedder
+
+    if not hits:
+        return hits
+    texts = {
+        r[0]: initiative_text(r[1], r[2], r[3], r[4])
+        for r in con.execute(_TEXTS_SQL, [[h.initiative_id for h in hits]]).fetchall()
+    }
+    per_hit = [_sentences(texts.get(h.initiative_id, "")) or [h.evidence_text] for h in hits]
+    flat = [s for sents in per_hit for s in sents]
+    from veille.errors import ModelMissingError
+
+    try:
+        embedder = get_embedder(EXPLAIN_MODEL)
+    except ModelMissingError:
+        embedder = get_embedder(model_id)
+    vectors = embedder.encode([query_text, *flat])
+    scores = vectors[1:] @ vectors[0]
+    query_words = set(_content_words(query_text))
+    out, n = [], 0
+    for h, sents in zip(hits, per_hit, strict=True):
+        best = sents[int(np.argmax(scores[n : n + len(sents)]))]
+        n += len(sents)
+        shared = dict.fromkeys(w for w in _content_words(best) if w in query_words)
+        out.append(
+            dataclasses.replace(
+                h,
+                same_type=None if query_types is None else h.type in query_types,
+                matching_sentence=best,
+                shared_terms=tuple(shared)[:6],
+            )
+        )
+    return out
 
 
 def _require_vectors(con: Any, model_id: str) -> None:
@@ -305,8 +514,12 @@ def _require_vectors(con: Any, model_id: str) -> None:
     ).fetchall()[0][0]
     if not n:
         models = [r[0] for r in con.execute("SELECT DISTINCT model_id FROM embeddings").fetchall()]
+        stored = stored_model(con)
+        if stored and stored not in models:
+            models.append(stored)
         hint = (
-            f" (this file has vectors of: {', '.join(models)}; set embedding_model)"
+            f" (this file has vectors of: {', '.join(models)}; set embedding_model, or run "
+            f"`veille process` to embed everything with {model_id})"
             if models
             else ""
         )

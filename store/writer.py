@@ -25,17 +25,17 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.ids import article_id, parse_published, parse_timestamp, sha1, utcnow
-from veille.records import FetchedPage, FetchFailure
+from veille.records import FetchedPage, FetchFailure, UrlAlias
 
 if TYPE_CHECKING:
     import duckdb
 
-RUN_STATUSES = ("running", "ok", "partial", "failed")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 BODY_CODEC = "gzip"  # stdlib, readable from any language; zstd would need a non-pinned backport
 
 
@@ -80,6 +80,16 @@ class Writer:
         )
         return run_id
 
+    def mark_interrupted(self, *, kind: str) -> int:
+        """Runs of `kind` left 'running' by a killed process become 'interrupted'. Call it
+        while holding that kind's lock: no live run of that kind can exist then."""
+        rows = self.con.execute(
+            "UPDATE crawl_runs SET status = 'interrupted' WHERE kind = ? AND status = 'running' "
+            "RETURNING run_id",
+            [kind],
+        ).fetchall()
+        return len(rows)
+
     def finish_run(
         self, run_id: str, *, status: str, summary: Mapping[str, Any] | None = None
     ) -> None:
@@ -122,13 +132,35 @@ class Writer:
 
     def known_urls(self, source_id: str | None = None) -> set[str]:
         """Canonical URLs already stored (for one source, or all when None)."""
+        # url_aliases: URLs whose page is stored under its rel=canonical (an old host's
+        # URL...) are known too, so the next run does not fetch them again.
         if source_id is None:
-            rows = self.con.execute("SELECT url FROM pages").fetchall()
+            rows = self.con.execute(
+                "SELECT url FROM pages UNION SELECT url FROM url_aliases"
+            ).fetchall()
         else:
             rows = self.con.execute(
-                "SELECT url FROM pages WHERE source_id = ?", [source_id]
+                "SELECT url FROM pages WHERE source_id = ? "
+                "UNION SELECT url FROM url_aliases WHERE source_id = ?",
+                [source_id, source_id],
             ).fetchall()
         return {r[0] for r in rows}
+
+    def save_aliases(self, aliases: Iterable[UrlAlias]) -> int:
+        """Record discovered URLs whose page is stored under another key (first one kept)."""
+        rows = {a.url: a for a in aliases if a.url != a.canonical}
+        if not rows:
+            return 0
+        with self.transaction() as con:
+            con.executemany(
+                "INSERT INTO url_aliases (url, canonical, source_id, run_id, seen_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    [a.url, a.canonical, a.source_id, a.run_id, parse_timestamp(a.at)]
+                    for a in rows.values()
+                ],
+            )
+        return len(rows)
 
     def save_pages(self, pages: Iterable[FetchedPage]) -> int:
         """Store pages (and their cleaned articles); already stored URLs are left untouched.
@@ -149,7 +181,10 @@ class Writer:
         with self.transaction() as con:
             before = con.execute("SELECT count(*) FROM pages").fetchall()[0][0]
             con.register("_new_pages", page_table)
-            con.execute("INSERT INTO pages SELECT * FROM _new_pages ON CONFLICT DO NOTHING")
+            con.execute(  # columns by name: migrations append columns in any order
+                f"INSERT INTO pages ({', '.join(page_schema.names)}) "
+                "SELECT * FROM _new_pages ON CONFLICT DO NOTHING"
+            )
             con.unregister("_new_pages")
             if article_rows:
                 con.register(
@@ -177,30 +212,113 @@ class Writer:
             )
         return len(rows)
 
-    def prune_raw_bodies(self, *, keep_all: bool = False, raw_days: int = 365) -> int:
-        """Drop raw HTML the retention policy no longer wants; returns the pages pruned.
+    def prune_raw_bodies(
+        self, *, keep_all: bool = False, raw_days: int = 365, now: datetime | None = None
+    ) -> int:
+        """The one raw-HTML retention policy (the nightly's retention stage runs it).
 
-        Relevant articles keep their page forever. Pages of articles analysed as not
-        relevant lose it at once, unless `keep_all`, in which case (like pages that
-        yielded no article, kept for a cleaner fix) after `raw_days` days. Pages not
-        analysed yet keep it.
+        Relevant articles keep their page forever; pages not analysed yet keep it (the
+        analysis or a re-cleaning may need it). Pages of articles analysed as not
+        relevant lose it at once, unless `keep_all`, in which case after `raw_days`
+        days. Pages that yielded no article keep it `raw_days` days (for a cleaner
+        fix), then lose it. Only `pages.body` is cleared: rows, articles and facts stay,
+        and `body_sha256` / `body_size` record what was fetched. Returns the pages pruned.
         """
-        cutoff = utcnow() - timedelta(days=raw_days)
+        cutoff = (now or utcnow()) - timedelta(days=max(raw_days, 0))
         with self.transaction() as con:
             rows = con.execute(
                 """
-                UPDATE pages SET body = NULL, body_codec = NULL
-                WHERE body IS NOT NULL AND url NOT IN (
-                    SELECT url FROM articles WHERE relevant OR pipeline_version IS NULL)
-                  AND (NOT ? AND url IN (SELECT url FROM articles) OR fetched_at < ?)
+                UPDATE pages p SET body = NULL, body_codec = NULL
+                WHERE p.body IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url AND (
+                                  a.relevant OR a.relevant IS NULL OR a.pipeline_version IS NULL))
+                  AND (NOT ?::BOOLEAN AND EXISTS (SELECT 1 FROM articles a WHERE a.url = p.url)
+                       OR p.fetched_at < ?::TIMESTAMP)
                 """,
                 [keep_all, cutoff],
             ).fetchall()
         return int(rows[0][0]) if rows else 0
 
+    def raw_bodies_kept(self) -> int:
+        """Pages that still hold their raw HTML."""
+        return int(
+            self.con.execute("SELECT count(*) FROM pages WHERE body IS NOT NULL").fetchall()[0][0]
+        )
+
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before copying it for publication)."""
         self.con.execute("CHECKPOINT")
+
+    # -- crawl memory ---------------------------------------------------------------------
+
+    def permanent_failures(
+        self, source_ids: Iterable[str], reasons: Iterable[str]
+    ) -> dict[str, set[str]]:
+        """URLs that failed for good (one of `reasons`) in an earlier run, per source."""
+        out: dict[str, set[str]] = {sid: set() for sid in source_ids}
+        rows = self.con.execute(
+            "SELECT DISTINCT source_id, url FROM fetch_failures "
+            "WHERE list_contains(?::VARCHAR[], reason)",
+            [list(reasons)],
+        ).fetchall()
+        for sid, url in rows:
+            if sid in out:
+                out[sid].add(url)
+        return out
+
+    # -- nightly runs -------------------------------------------------------------------
+
+    def start_nightly(self, *, host: str, pid: int, log_file: str | None) -> str:
+        """Record a nightly run as 'running'; returns its id. A row still 'running' is a
+        run that was killed (the caller holds the nightly lock): it becomes 'interrupted'."""
+        now = utcnow()
+        run_id = f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        with self.transaction() as con:
+            con.execute("UPDATE nightly_runs SET status = 'interrupted' WHERE status = 'running'")
+            con.execute(
+                "INSERT INTO nightly_runs (run_id, started_at, status, host, pid, log_file) "
+                "VALUES (?, ?, 'running', ?, ?, ?)",
+                [run_id, now, host, pid, log_file],
+            )
+        return run_id
+
+    def finish_nightly(
+        self,
+        run_id: str,
+        *,
+        status: str,
+        exit_code: int,
+        crawl_run_id: str | None,
+        stages: Mapping[str, Any],
+        errors: list[dict[str, str]],
+    ) -> None:
+        self.con.execute(
+            "UPDATE nightly_runs SET finished_at = ?, status = ?, exit_code = ?, crawl_run_id = ?, "
+            "stages = ?, errors = ? WHERE run_id = ?",
+            [
+                utcnow(),
+                status,
+                exit_code,
+                crawl_run_id,
+                json.dumps(stages, ensure_ascii=False, sort_keys=True, default=str),
+                json.dumps(errors, ensure_ascii=False),
+                run_id,
+            ],
+        )
+
+    # -- derived data ---------------------------------------------------------------------
+
+    def update_stories(self) -> int:
+        """Group new relevant articles into stories (store.stories); returns assignments."""
+        from store.stories import update_stories
+
+        return update_stories(self.con)
+
+    def embed_pending(self, *, model_id: str) -> int:
+        """Embed initiatives and relevant articles without a vector (store.similar)."""
+        from store.similar import embed_pending
+
+        return embed_pending(self.con, model_id=model_id)
 
 
 def _source_row(source: Any) -> list[Any]:
@@ -242,6 +360,16 @@ def _page_row(page: FetchedPage) -> dict[str, Any]:
         "body_size": len(page.body),
         "body_sha256": hashlib.sha256(page.body).hexdigest(),
         "clean_error": page.clean_error,
+        **_charset_columns(page),
+    }
+
+
+def _charset_columns(page: FetchedPage) -> dict[str, str | None]:
+    charset = page.article.charset if page.article is not None else None
+    return {
+        "charset_declared": charset.declared if charset else None,
+        "charset_used": charset.used if charset else None,
+        "charset_reason": charset.reason if charset else None,
     }
 
 
@@ -262,6 +390,7 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
         "text": art.text,
         "body_start": art.body_start,
         "text_sha1": sha1(art.text),
+        "paywalled": art.paywalled,
     }
 
 
@@ -284,6 +413,9 @@ def _schemas() -> tuple[Any, Any]:
             ("body_size", pa.int64()),
             ("body_sha256", pa.string()),
             ("clean_error", pa.string()),
+            ("charset_declared", pa.string()),
+            ("charset_used", pa.string()),
+            ("charset_reason", pa.string()),
         ]
     )
     articles = pa.schema(
@@ -301,6 +433,7 @@ def _schemas() -> tuple[Any, Any]:
             ("text", pa.string()),
             ("body_start", pa.int32()),
             ("text_sha1", pa.string()),
+            ("paywalled", pa.bool_()),
         ]
     )
     return pages, articles

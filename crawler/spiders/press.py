@@ -1,46 +1,52 @@
 """The base spider: one run over every source of the registry.
 
-Discovery: each start URL is fetched and sniffed by its content, not its name:
-- a sitemap index -> its sitemaps are fetched the same way (gzipped or not);
+Discovery (documents read by crawler.listing): each start URL is fetched and sniffed
+by its content, not its name (a BOM, comments or processing instructions may come
+first):
+- a sitemap index -> its recent sitemaps are fetched the same way (gzipped or not);
 - a sitemap (plain or Google News) or an RSS/Atom feed -> every entry is an article
-  candidate;
-- an HTML page -> a listing page: links inside the source's domains that look like
-  articles (crawler.urls.looks_like_article) are candidates.
+  candidate (those matching the source's `article_pattern`, when it has one);
+- an HTML page -> a listing page: links inside the source's domains that match
+  `article_pattern`, or without one look like articles (crawler.urls.looks_like_article),
+  are candidates; its next page is followed up to the source's `max_listing_pages`.
 
 Candidates are canonicalised (crawler.urls.canonical_url); those already stored for
 the source, or already requested in this run, are skipped before any fetch. The
 others are fetched (up to `max_pages` per run) and cleaned on the way (nlp.clean),
-and yielded as `FetchedPage`; anything that goes wrong is yielded as a
-`FetchFailure` with a stable reason code. Per-outlet parsers, if one day needed,
-subclass this spider and override `article_links` for their listing pages.
+and yielded as `FetchedPage`, keyed by the page's rel=canonical when it points inside
+the source's domains (a second URL of a stored article is dropped); anything that
+goes wrong is yielded as a `FetchFailure` with a stable reason code. Entries outside
+the source's domains are counted per host, so a moved outlet shows up as a problem
+(crawler.items.source_problem). Per-outlet parsers, if one day needed, subclass this
+spider and override `article_links` for their listing pages.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 
 from crawler.items import CrawlContext
+from crawler.listing import listing_links, parse_listing_xml
 from crawler.reasons import reason_for
 from crawler.sources import Source
-from crawler.urls import canonical_url, looks_like_article
+from crawler.urls import canonical_url
 from nlp.clean import clean_html  # imported up front: the first article must not wait for it
 from veille.errors import InputError
-from veille.records import FetchedPage, FetchFailure
+from veille.records import FetchedPage, FetchFailure, UrlAlias
 
 _KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date",
                  "cache-control", "x-robots-tag")
 _MAX_SITEMAP_DEPTH = 3  # index -> index -> sitemap is as deep as real sites go
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                              recover=False)
 
 
 class PressSpider(scrapy.Spider):
@@ -59,10 +65,12 @@ class PressSpider(scrapy.Spider):
 
     # -- discovery ---------------------------------------------------------------------
 
-    def _discovery_request(self, url: str, source: Source, *, depth: int) -> Request:
+    def _discovery_request(self, url: str, source: Source, *, depth: int,
+                           page: int = 1) -> Request:
         return Request(url, callback=self.parse_discovery, errback=self.failed,
                        dont_filter=True, priority=10,  # discovery first: it feeds the queue
-                       meta={"source_id": source.id, "kind": "discovery", "depth": depth})
+                       meta={"source_id": source.id, "kind": "discovery", "depth": depth,
+                             "listing_page": page})
 
     def parse_discovery(self, response: Response) -> Iterator[Request | FetchFailure]:
         source = self.sources[response.meta["source_id"]]
@@ -86,19 +94,43 @@ class PressSpider(scrapy.Spider):
             for loc in links:
                 yield self._discovery_request(response.urljoin(loc), source, depth=depth)
             return
+        stats = self.context.stats_for(source.id)
         if kind == "html":
+            stats.listing_pages += 1
             links = list(self.article_links(response, source))
+            yield from self._next_listing_page(response, source)
+        else:
+            links = [response.urljoin(link.strip()) for link in links]
+            if source.article_pattern is not None:  # the source says what an article is
+                kept = [u for u in links if source.is_article_url(u)]
+                stats.not_article += len(links) - len(kept)
+                links = kept
         for link in links:
-            yield from self._candidate(response.urljoin(link.strip()), source)
+            yield from self._candidate(link, source)
 
     def article_links(self, response: Response, source: Source) -> Iterator[str]:
-        """Article links of an HTML listing page (inside the source's domains)."""
-        for href in response.css("a::attr(href)").getall():
-            url = response.urljoin(href.strip())
-            if url.startswith(("http://", "https://")) and looks_like_article(url):
-                host = url.split("/", 3)[2].split(":")[0].lower()
-                if source.allows_host(host):
-                    yield url
+        """Article links of an HTML listing page (inside the source's domains): the
+        source's `article_pattern` when it has one, else the structural guess
+        (crawler.urls.looks_like_article). Per-outlet parsers override this."""
+        found = listing_links(response.body, response.url, allows_host=source.allows_host,
+                              pattern=source.is_article_url if source.article_pattern else None)
+        self.context.stats_for(source.id).offsite_hosts.update(found.offsite)
+        response.meta["next_page"] = found.next_page
+        yield from found.articles
+
+    def _next_listing_page(self, response: Response, source: Source) -> Iterator[Request]:
+        """Pagination (rel=next, ?page=N, /page/N/), up to the source's max_listing_pages."""
+        nxt = response.meta.get("next_page")
+        page = response.meta.get("listing_page", 1)
+        if not nxt or page >= source.max_listing_pages:
+            return
+        key = canonical_url(nxt)
+        self.context.listings_seen.add(canonical_url(response.url))
+        if key in self.context.listings_seen:
+            return
+        self.context.listings_seen.add(key)
+        yield self._discovery_request(nxt, source, depth=response.meta.get("depth", 0),
+                                      page=page + 1)
 
     def _candidate(self, url: str, source: Source) -> Iterator[Request | FetchFailure]:
         stats = self.context.stats_for(source.id)
@@ -111,6 +143,9 @@ class PressSpider(scrapy.Spider):
             return  # same article listed twice (feed + sitemap): counted once
         self.context.seen.add(canon)
         stats.discovered += 1
+        host = urlsplit(canon).hostname
+        if not source.allows_host(host):
+            stats.offsite_hosts[host or "?"] += 1  # still requested: the guard records why
         if canon in self.context.known.get(source.id, ()):
             stats.skipped += 1
             return
@@ -138,6 +173,13 @@ class PressSpider(scrapy.Spider):
         if not _is_html(ctype, response.body):
             yield self._failure(canon, source, "not_html", f"Content-Type {ctype or 'missing'}")
             return
+        key, duplicate = self._dedup_key(response, source, canon)
+        if key != canon:  # remembered, so later runs do not fetch this URL again
+            yield UrlAlias(url=canon, canonical=key, source_id=source.id,
+                           run_id=self.context.run_id, at=_now())
+        if duplicate:  # another URL of an article already stored (rel=canonical)
+            stats.duplicates += 1
+            return
         article, clean_error = None, None
         try:
             # Off the reactor thread: trafilatura takes tens of ms a page.
@@ -152,10 +194,30 @@ class PressSpider(scrapy.Spider):
         if article is not None:
             stats.cleaned += 1
         yield FetchedPage(
-            url=canon, final_url=response.url, source_id=source.id, run_id=self.context.run_id,
+            url=key, final_url=response.url, source_id=source.id, run_id=self.context.run_id,
             status=response.status, fetched_at=_now(), content_type=ctype, body=response.body,
             headers={k: v for k in _KEPT_HEADERS if (v := _header(response, k))},
             article=article, clean_error=clean_error)
+
+    def _dedup_key(self, response: Response, source: Source, canon: str) -> tuple[str, bool]:
+        """The page's dedup key: its <link rel=canonical> when that points inside the
+        source's domains (an old host's URL and the new one are one article), else the
+        discovered URL; and whether that key is already stored."""
+        key = canon
+        href = rel_canonical(response.body)
+        if href:
+            linked = canonical_url(response.urljoin(href))
+            parts = urlsplit(linked)
+            # Some CMSs point every page's canonical at the home page: never follow that.
+            if parts.scheme in ("http", "https") and parts.path not in ("", "/") and \
+                    source.allows_host(parts.hostname):
+                key = linked
+        if key in self.context.stored or (key != canon and key in self.context.known.get(
+                source.id, ())):
+            return key, True
+        self.context.stored.add(key)
+        self.context.seen.add(key)  # a later listing of the canonical URL is not fetched
+        return key, False
 
     # -- failures ----------------------------------------------------------------------
 
@@ -168,6 +230,12 @@ class PressSpider(scrapy.Spider):
             self.context.stats_for(source.id).fetched += 1
         redirects = request.meta.get("redirect_urls") or [request.url]
         url = request.meta.get("canonical") or redirects[0]
+        if reason == "offsite" and (request.meta.get("kind") == "discovery"
+                                    or request.meta.get("redirect_urls")):
+            # Redirected to a host outside the source's domains: the outlet moved there.
+            # (Offsite entries listed as such were counted when discovered.)
+            host = urlsplit(request.url).hostname or "?"
+            self.context.stats_for(source.id).offsite_hosts[host] += 1
         yield self._failure(url, source, reason, detail)
 
     def _failure(self, url: str, source: Source, reason: str, detail: str) -> FetchFailure:
@@ -176,48 +244,19 @@ class PressSpider(scrapy.Spider):
                             reason=reason, detail=detail[:500], at=_now())
 
 
-def parse_listing_xml(body: bytes) -> tuple[str, list[str]]:
-    """Sniff an XML body: ("index", sitemap URLs), ("entries", article URLs) for a
-    sitemap or a feed, ("html", []) when it is not XML, ("broken", [error]) when it
-    claims to be XML but does not parse."""
-    head = body[:512].lstrip().lower()
-    looks_xml = head.startswith(b"<?xml") or head.startswith((b"<urlset", b"<sitemapindex",
-                                                              b"<rss", b"<feed"))
-    if not looks_xml:
-        return "html", []
-    try:
-        root = etree.fromstring(body, parser=_XML_PARSER)
-    except etree.XMLSyntaxError as exc:
-        return "broken", [str(exc)]
-    tag = etree.QName(root).localname.lower()
-    if tag == "sitemapindex":
-        return "index", _texts(root, "sitemap", "loc")
-    if tag == "urlset":
-        return "entries", _texts(root, "url", "loc")
-    if tag == "rss" or tag == "rdf":
-        links = _texts(root, "item", "link") or _texts(root, "item", "guid")
-        return "entries", links
-    if tag == "feed":  # Atom: the alternate link of each entry
-        out = []
-        for entry in root.iter("{*}entry"):
-            for link in entry.iter("{*}link"):
-                if link.get("rel", "alternate") == "alternate" and link.get("href"):
-                    out.append(link.get("href"))
-                    break
-        return "entries", out
-    if tag == "html":
-        return "html", []
-    return "broken", [f"unknown XML root <{tag}>: not a sitemap or a feed"]
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
+_ATTR = re.compile(rb"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
-def _texts(root: Any, parent: str, child: str) -> list[str]:
-    out = []
-    for node in root.iter(f"{{*}}{parent}"):
-        for sub in node.iterchildren(f"{{*}}{child}"):
-            if sub.text and sub.text.strip():
-                out.append(sub.text.strip())
-                break
-    return out
+def rel_canonical(body: bytes) -> str | None:
+    """href of <link rel="canonical"> in the page's head (first 64 KB), if any."""
+    head = body[:65536]
+    end = head.lower().find(b"</head>")
+    for tag in _LINK_TAG.findall(head if end < 0 else head[:end]):
+        attrs = {m[0].lower(): (m[1] or m[2] or m[3]) for m in _ATTR.findall(tag)}
+        if b"canonical" in attrs.get(b"rel", b"").lower().split() and attrs.get(b"href"):
+            return attrs[b"href"].decode("utf-8", "replace").strip()
+    return None
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -46,6 +46,12 @@ st.caption(
     f" · collecté le {ui.fmt_date(art['fetched_at'])} · {relevance} "
     f"(score {ui.fmt_dec(art['relevance'], 2)})"
 )
+if art.get("paywalled"):
+    # A subscribers-only teaser: analysed, but never shown as the full article.
+    st.warning(
+        "Article réservé aux abonnés : seul le début (chapô, premier paragraphe) a pu être "
+        "collecté et analysé. Ce texte n'est pas l'article complet."
+    )
 st.link_button("Voir l'article sur le site du journal", art["url"])
 
 text_col, facts_col = st.columns([3, 2])

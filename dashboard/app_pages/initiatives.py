@@ -39,7 +39,11 @@ st.caption(
 )
 
 
+SAME_TYPE = {True: "oui", False: "non", None: "–"}
+
+
 def _similar_table(hits: list, key: str) -> None:
+    # The store never returns a score that rounds to 0,00: such a "match" is no match.
     if not hits:
         st.info("Aucune initiative comparable trouvée.")
         return
@@ -50,6 +54,9 @@ def _similar_table(hits: list, key: str) -> None:
             {
                 "Similarité": ui.fmt_dec(h.score, 2),
                 "Type": ui.type_label(h.type),
+                "Même type": SAME_TYPE[h.same_type],
+                "Phrase la plus proche": h.matching_sentence or h.evidence_text,
+                "Mots en commun": ", ".join(h.shared_terms) or "–",
                 "Commune": h.commune_name or "–",
                 "Département": h.departement_code or "–",
                 "Date": ui.fmt_date(h.published),
@@ -59,6 +66,11 @@ def _similar_table(hits: list, key: str) -> None:
             }
             for h in hits
         ]
+    )
+    st.caption(
+        "Pourquoi ces résultats : similarité du texte de l'initiative (phrase et contexte) "
+        "de 0 à 1, même type d'initiative, phrase de l'article la plus proche de la "
+        "référence et mots qu'elles partagent."
     )
     ui.table(
         shown,

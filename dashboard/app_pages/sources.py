@@ -10,6 +10,17 @@ import streamlit as st
 from dashboard import data, ui
 
 STALE = timedelta(days=3)  # the crawl runs nightly: three nights without pages is a breakage
+# Problem codes of the crawl summary (crawler/items.py source_problem) -> what to do, in French.
+PROBLEMS = {
+    "no_links": "aucun lien d'article trouvé : vérifier les adresses de découverte "
+    "(`veille sources check --source {sid}`), puis les corriger ou corriger article_pattern",
+    "all_offsite": "tous les liens trouvés pointent hors des domaines autorisés : ajouter le "
+    "nouvel hôte à allowed_domains (le journal a déménagé ?)",
+    "robots_unavailable": "le robots.txt du site répond en erreur (5xx) : rien n'est collecté "
+    "cette nuit (RFC 9309) ; réessayer demain, prévenir le journal si cela dure",
+    "tdm_reserved": "le journal réserve la fouille de textes et de données (TDM) : rien n'est "
+    "collecté, sauf si l'exception de recherche est invoquée (docs/sources.md)",
+}
 
 snap = ui.require_snapshot()
 st.title("Sources")
@@ -22,6 +33,11 @@ newest = health["last_run_at"].max()
 
 
 def _state(row) -> str:
+    problem = getattr(row, "problem_last_run", None)
+    if isinstance(problem, str) and problem:
+        return "⛔ problème"  # found nothing usable: see "Problème (que corriger)"
+    if row.last_run_status == "interrupted":
+        return "⚠️ interrompue"
     if row.last_success_at is None or row.last_success_at != row.last_success_at:
         return "⛔ jamais réussie"
     if newest == newest and newest - row.last_success_at > STALE:
@@ -31,12 +47,23 @@ def _state(row) -> str:
     return "✅ normale"
 
 
+def _problem_fr(sid: str, problem: str) -> str:
+    code, _, detail = problem.partition(":")
+    text = PROBLEMS.get(code)
+    return text.format(sid=sid) if text else detail.strip() or problem
+
+
 states = [_state(r) for r in health.itertuples()]
 broken = sum(s != "✅ normale" for s in states)
 cols = st.columns(3)
 cols[0].metric("Sources suivies", ui.fmt_int(len(health)))
 cols[1].metric("Sources en difficulté", ui.fmt_int(broken))
 cols[2].metric("Dernière collecte", ui.fmt_date(newest) if isinstance(newest, datetime) else "–")
+for row in health.itertuples():
+    problem = getattr(row, "problem_last_run", None)
+    if isinstance(problem, str) and problem:
+        what = ui.md_escape(_problem_fr(row.source_id, problem))
+        st.warning(f"**{ui.md_escape(row.source_name)}** : {what}")
 
 shown = health.assign(
     etat=states,
@@ -48,10 +75,17 @@ shown = health.assign(
     ),
     avg_pages_per_run=health["avg_pages_per_run"].map(ui.fmt_dec),
     failures_by_reason=health["failures_by_reason"].fillna(""),
+    problem_last_run=[
+        _problem_fr(r.source_id, r.problem_last_run)
+        if isinstance(getattr(r, "problem_last_run", None), str) and r.problem_last_run
+        else ""
+        for r in health.itertuples()
+    ],
 )[
     [
         "etat",
         "source_name",
+        "problem_last_run",
         "last_run_at",
         "last_run_status",
         "last_success_at",
@@ -75,6 +109,7 @@ shown = health.assign(
         "failures_by_reason": "Erreurs par motif",
         "n_articles": "Articles",
         "n_relevant": "Articles pertinents",
+        "problem_last_run": "Problème (que corriger)",
     }
 )
 ui.table(shown, key="src_health", filename="sante_des_sources.csv")

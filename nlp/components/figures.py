@@ -41,7 +41,12 @@ _PARTITIVE = re.compile(r"\s+(?:des|d['’]entre\s+les|of\s+the)\s+", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
 
 
-@Language.factory("veille_figures", default_config={"resource": "figures", "only_relevant": True})
+@Language.factory(
+    "veille_figures",
+    default_config={"resource": "figures", "only_relevant": True},
+    requires=["doc._.relevant", "doc._.communes"],
+    assigns=["doc._.figures"],
+)
 def make_figures(
     nlp: Language, name: str, *, resource: str, only_relevant: bool
 ) -> FigureExtractor:

@@ -370,6 +370,10 @@ class InitiativesComponent:
         return doc
 
 
-@Language.factory("veille_initiatives")
+@Language.factory(
+    "veille_initiatives",
+    requires=["doc._.relevant", "doc._.communes"],
+    assigns=["doc._.initiatives"],
+)
 def make_initiatives(nlp: Language, name: str) -> InitiativesComponent:
     return InitiativesComponent()

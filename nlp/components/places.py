@@ -26,7 +26,11 @@ def register_extensions() -> None:
 register_extensions()
 
 
-@Language.factory("veille_places", default_config={"region_hint": None, "use_ner": True})
+@Language.factory(
+    "veille_places",
+    default_config={"region_hint": None, "use_ner": True},
+    assigns=["doc._.communes", "doc._.departements", "doc._.regions"],
+)
 def make_places(nlp: Language, name: str, *, region_hint: str | None, use_ner: bool) -> PlaceLinker:
     return PlaceLinker(region_hint=region_hint, use_ner=use_ner)
 

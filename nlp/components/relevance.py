@@ -176,6 +176,11 @@ class RelevanceComponent:
         return doc
 
 
-@Language.factory("veille_relevance", default_config={"threshold": 0.5})
+@Language.factory(
+    "veille_relevance",
+    default_config={"threshold": 0.5},
+    requires=["doc._.communes"],
+    assigns=["doc._.relevance", "doc._.relevant"],
+)
 def make_relevance(nlp: Language, name: str, *, threshold: float) -> RelevanceComponent:
     return RelevanceComponent(threshold)

@@ -17,7 +17,9 @@ def test_check_reports_article_links_per_discovery_url(site, tmp_path):
                       "--format", "json", timeout=60)
     assert proc.returncode == 0, proc.stderr
     rows = {r["url"].rsplit("/", 1)[-1]: r for r in json.loads(proc.stdout)}
-    assert rows["rss.xml"]["kind"] == "entries" and rows["rss.xml"]["links"] == 9
+    assert rows["rss.xml"]["kind"] == "entries" and rows["rss.xml"]["links"] == 5
+    # example.org, 127.0.0.2 and 169.254.169.254 are refused by host; file: is no link.
+    assert rows["rss.xml"]["offsite"] == 3 and "allowed_domains" in rows["rss.xml"]["fix"]
     assert rows["sitemap.xml"]["kind"] == "index" and rows["sitemap.xml"]["links"] == 3
     assert rows["local.html"]["kind"] == "html" and rows["local.html"]["links"] == 4
 

@@ -71,5 +71,14 @@ def test_ten_sigkills_then_normal_runs(tmp_path):
             assert _counts(db) == ((k + 1) * BATCH,) * 4
     finally:
         fixture_site.stop()
-    print("articles stored by each killed run:", interrupted)
+    from store.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        statuses = [r[0] for r in con.execute("SELECT status FROM crawl_runs").fetchall()]
+    finally:
+        con.close()
+    # Killed runs were marked at the next start; none is left "running".
+    assert "running" not in statuses and statuses.count("ok") == 10, statuses
+    print("articles stored by each killed run:", interrupted, "runs:", statuses)
     assert any(0 < n < BATCH for _, n in interrupted), interrupted  # some kills hit mid-crawl

@@ -22,7 +22,7 @@ def test_shipped_registry_covers_every_region():
     assert not any(s.allow_private for s in sources)
     for s in sources:
         assert all(u.startswith("https://") for u in s.start_urls), s.id
-        assert s.verified or s.note, f"{s.id}: unverified sources must say why"
+        assert s.verified or s.evidence or s.note, f"{s.id}: unverified sources must say why"
 
 
 def test_only_keeps_the_asked_ids_and_rejects_unknown_ones():
@@ -87,5 +87,32 @@ def test_cli_sources_list_json_and_table():
     assert proc.returncode == 0, proc.stderr
     items = json.loads(proc.stdout)
     assert len(items) >= 30 and all(KEYS <= set(i) for i in items)
+    assert all({"evidence", "article_pattern"} <= set(i) for i in items)
     table = run_veille("sources", "list", timeout=60)
     assert table.returncode == 0 and "magcentre" in table.stdout
+
+
+def test_evidence_and_article_pattern_are_loaded_and_checked(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + 'evidence = "quotaclimat config_sitemap.py"\n'
+                    r'article_pattern = "/\\d{4}/\\d{2}/\\d{2}/"' + "\nmax_listing_pages = 3\n",
+                    encoding="utf-8")
+    (s,) = load_sources(path)
+    assert s.evidence == "quotaclimat config_sitemap.py" and s.max_listing_pages == 3
+    assert s.is_article_url("https://www.magcentre.fr/2024/11/05/x") is True
+    assert s.is_article_url("https://www.magcentre.fr/orleans-45000/") is False
+    assert s.to_dict()["article_pattern"] == r"/\d{4}/\d{2}/\d{2}/"
+    (plain,) = load_sources(_good(tmp_path))
+    assert plain.is_article_url("https://www.magcentre.fr/x") is None  # structural guess
+    path.write_text(GOOD + 'article_pattern = "/(unclosed"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'magcentre'.*article_pattern.*not a valid"):
+        load_sources(path)
+    path.write_text(GOOD + "max_listing_pages = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="max_listing_pages"):
+        load_sources(path)
+
+
+def _good(tmp_path):
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    return path

@@ -69,12 +69,14 @@ def test_missing_model_gives_an_actionable_error():
 
 
 @pytest.mark.models
-def test_text_beyond_spacys_limit_still_gets_its_places(analyzer):
+def test_candidate_beyond_spacys_limit_is_reported_not_judged(analyzer):
+    from veille.errors import InputError
+
     filler = "Les habitants attendent un médecin depuis longtemps. " * 20_000  # > 1M chars
     art = _article("Un médecin pour Chârost\n\nA Chârost, dans le Cher. " + filler)
-    result = analyzer.analyze(art)
-    assert [c.insee for c in result.communes] == ["18055"]
-    assert result.relevant is False
+    with pytest.raises(InputError) as err:  # was: silently relevant=False (issue 15)
+        analyzer.analyze(art)
+    assert err.value.reason == "too_long"
 
 
 def test_linker_accepts_empty_and_odd_text():

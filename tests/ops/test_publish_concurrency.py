@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.models]
 READER = r"""
 import json, sys, time
 from pathlib import Path
-from store import queries
+from store import dashboard_queries, queries
 
 published, stop, out = sys.argv[1], Path(sys.argv[2]), open(sys.argv[3], "w")
 while not stop.exists():
@@ -27,7 +27,7 @@ while not stop.exists():
             queries.weekly_initiative_types(con)
             queries.initiatives(con)
             queries.figures(con)
-            queries.source_health(con)
+            dashboard_queries.source_health(con)
             n = con.execute("SELECT count(*) FROM v_articles").fetchall()[0][0]
         finally:
             con.close()

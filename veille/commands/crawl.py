@@ -79,11 +79,12 @@ def list_sources(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "name", "region", "départements", "start URLs", "verified")
+    # evidence and article_pattern are in --format json (too wide for a terminal table)
+    table = Table("id", "name", "region", "départements", "start URLs", "pattern", "verified")
     for s in items:
         table.add_row(s.id, s.name, f"{s.region} {REGIONS.get(s.region, '')}",
                       " ".join(s.departements), "\n".join(s.start_urls),
-                      "yes" if s.verified else "no")
+                      "yes" if s.article_pattern else "-", "yes" if s.verified else "no")
     Console().print(table)
 
 
@@ -98,9 +99,11 @@ def check(
 ) -> None:
     """Live canary: fetch each discovery URL once, politely; report whether it yields article links.
 
-    Exit code 1 when a source yields no article link.
+    Each source ends with a verdict: ok, or PROBLEM with what to fix (no article link,
+    every entry outside allowed_domains, robots.txt 5xx, TDM reservation...).
+    Exit code 1 when a source has a problem.
     """
-    from crawler.check import check_sources
+    from crawler.check import check_sources, verdicts
     from crawler.settings import user_agent_string
     from crawler.sources import load_sources
     from veille.config import load_settings
@@ -109,22 +112,31 @@ def check(
     results = check_sources(load_sources(sources, only=source or None),
                             user_agent=user_agent_string(settings),
                             delay=settings.download_delay if delay is None else delay,
-                            max_bytes=settings.max_page_bytes)
-    by_source: dict[str, bool] = {}
-    for r in results:
-        by_source[r.source_id] = by_source.get(r.source_id, False) or r.ok
+                            max_bytes=settings.max_page_bytes,
+                            research_exception=settings.tdm_research_exception)
+    summary = verdicts(results)
     if format == "json":
-        print(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=2))
+        problems = {v.source_id: v.problem for v in summary}
+        print(json.dumps([{**r.__dict__, "source_problem": problems[r.source_id]}
+                          for r in results], ensure_ascii=False, indent=2))
     else:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table("source", "url", "kind", "links", "result")
+        table = Table("source", "url", "kind", "links", "refused by host", "result")
         for r in results:
-            table.add_row(r.source_id, r.url, r.kind, str(r.links),
-                          ("ok: " if r.ok else "FAIL: ") + r.detail)
-        Console().print(table)
-    if not all(by_source.values()):
+            table.add_row(r.source_id, r.url, r.kind, str(r.links), str(r.offsite),
+                          ("ok: " if r.ok else "FAIL: ") + r.detail
+                          + (f" -> fix: {r.fix}" if r.fix else ""))
+        console = Console()
+        console.print(table)
+        per_source = Table("source", "verdict", "article links", "refused by host",
+                           "what to fix", title="per source")
+        for v in summary:
+            per_source.add_row(v.source_id, "ok" if v.ok else "PROBLEM", str(v.links),
+                               str(v.offsite), v.problem or "-")
+        console.print(per_source)
+    if not all(v.ok for v in summary):
         raise typer.Exit(1)
 
 

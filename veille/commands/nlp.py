@@ -33,15 +33,15 @@ def analyze(
     Prints one JSON object per document on stdout; one error line per bad file on stderr.
     Exit code 0 if any document succeeded.
     """
-    from nlp.analyze import Analyzer
     from nlp.inputs import iter_documents
     from veille.config import load_settings
+    from veille.errors import InputError
     from veille.records import DocumentError
 
     if format not in {"jsonl", "table"}:
         raise typer.BadParameter("--format must be jsonl or table")
     settings = load_settings(spacy_model=model)
-    analyzer = Analyzer(model=settings.spacy_model)
+    analyzer = None  # loaded at the first good document: bad input is refused at once
     ok = failed = 0
     rows = []
     for item in iter_documents(paths, max_bytes=settings.max_input_bytes):
@@ -49,7 +49,16 @@ def analyze(
             failed += 1
             print(f"error: {item.source}: {item.reason}: {item.message}", file=sys.stderr)
             continue
-        result = analyzer.analyze(item, region_hint=region)
+        if analyzer is None:
+            from nlp.analyze import Analyzer
+
+            analyzer = Analyzer(model=settings.spacy_model)
+        try:
+            result = analyzer.analyze(item, region_hint=region)
+        except InputError as exc:  # e.g. too_long: said, never judged "not relevant"
+            failed += 1
+            print(f"error: {item.source}: {exc.reason}: {exc}", file=sys.stderr)
+            continue
         ok += 1
         if format == "jsonl":
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")

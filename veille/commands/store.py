@@ -110,7 +110,11 @@ def similar(
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", help="table or jsonl.")] = "table",
 ) -> None:
-    """The k initiatives nearest to a text or to a stored initiative, elsewhere (other communes)."""
+    """The k initiatives nearest to a text or to a stored initiative, elsewhere (other communes).
+
+    Each answer says why it is near: same type as the query, its sentence nearest to the
+    query, the words they share.
+    """
     from dataclasses import asdict
 
     from store.queries import open_readonly
@@ -135,16 +139,20 @@ def similar(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("score", "type", "commune", "date", "article", "evidence")
+    table = Table("score", "type", "commune", "date", "article", "why")
     for h in hits:
         table.add_row(
             f"{h.score:.2f}",
-            h.type,
+            h.type + {True: "\n(same type)", False: "", None: ""}[h.same_type],
             f"{h.commune_name or '-'} ({h.commune_insee or '-'})",
             str(h.published or ""),
             f"{h.title or ''}\n{h.url}",
-            h.evidence_text[:160],
+            f"« {h.matching_sentence[:200]} »"
+            + (f"\nshared words: {', '.join(h.shared_terms)}" if h.shared_terms else ""),
         )
+    if not hits:
+        Console(stderr=True).print("no comparable initiative found")
+        return
     Console().print(table)
 
 
