@@ -55,6 +55,9 @@ _WIDE_ACTOR = re.compile(
     r"(chaque|tous les|plusieurs|des|les|\d+|[a-z]+ante) (d[ée]partements|r[ée]gions|"
     r"territoires|communes)|(dans )?les zones)",
     _FLAGS)
+# A Département acting without naming a town acts across it (GUIDE: local only "in one
+# town"): null too, but the same initiative as its placed sites.
+_DEPARTEMENT_ACTOR = re.compile(r"\b(le d[ée]partement|conseil d[ée]partemental)\b", _FLAGS)
 # A place named as where someone comes from or trained is not where the response happens
 # ("diplômés de la faculté de Clermont-Ferrand", "un interne venu de Tours").
 _ORIGIN_BEFORE = re.compile(
@@ -67,7 +70,7 @@ _ORIGIN_BEFORE = re.compile(
     r"(de la |du |des |de |d'|à |au |in |at )?$",
     _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.
-_WIDE_ACTORS = frozenset({"ARS", "GIP Ma Région, Ma Santé", "Région", "Département",
+_WIDE_ACTORS = frozenset({"ARS", "GIP Ma Région, Ma Santé", "Région",
                           "Ordre des médecins", "Gouvernement", "Assurance maladie",
                           "Préfecture", "Université"})
 # Rules on where doctors settle are national or regional even when places are listed
@@ -321,7 +324,8 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
         return primary[:1]
     if found:
         return list(found)
-    if not local and (_WIDE_ACTOR.search(text, s, e) or any(s <= a < e for a in areas)):
+    if not local and (_WIDE_ACTOR.search(text, s, e) or _DEPARTEMENT_ACTOR.search(text, s, e)
+                      or any(s <= a < e for a in areas)):
         return [None]  # national or regional, or a whole département ("dans l'Indre")
     # A headline summarises the article, so it is about the primary commune(s); any
     # other local actor acts in the first one. Without a primary commune, an article
