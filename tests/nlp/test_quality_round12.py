@@ -24,10 +24,10 @@ from tests.conftest import FIXTURES
 
 ROUND12 = FIXTURES / "round12_gold.jsonl"
 ROUND12B = FIXTURES / "round12b_gold.jsonl"
-FLOORS = {
-    ("initiatives", "f1"): 0.88,
-    ("placed", "f1"): 0.85,
-    ("figures", "f1"): 0.92,
+FLOORS = {  # after the round: round12 0.914 / 0.930 / 0.989, round12b 1.0 / 1.0 / 0.983
+    ("initiatives", "f1"): 0.89,
+    ("placed", "f1"): 0.90,
+    ("figures", "f1"): 0.95,
     ("relevance", "accuracy"): 0.90,
     ("communes", "f1"): 0.95,
 }
