@@ -38,8 +38,9 @@ _LOCAL_ACTOR = re.compile(
     r"l'[ée]lu|l'[ée]dile|l'adjointe?|communaut[ée] (de communes|d'agglom[ée]ration)|"
     r"intercommunalit[ée]|com ?com|town hall|mayor)\b", _FLAGS)
 # A pronoun standing for the people or places of the sentence before ("le Département
-# met à leur disposition des studios"): that sentence's communes.
-_PRONOUN = re.compile(r"\b(leur|leurs|y)\b", _FLAGS)
+# met à leur disposition des studios", "des médecins y consultent"; not "il y a"): that
+# sentence's communes.
+_PRONOUN = re.compile(r"\b(leur|leurs)\b|(?<!il )(?<!n')(?<!n’)\by\b(?!-t-il)", _FLAGS)
 # A town recruits for itself: other places of its sentence are where it looks (a fair,
 # a faculty), not where the response happens.
 _SELF_TYPES = frozenset({"recrutement"})

@@ -79,6 +79,8 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("Un bassin de vie de 20 000 personnes, une ville de 12.500 habitants.",
          [("habitants", 20000), ("habitants", 12500)]),
         ("Un médecin bénévole vient deux jours par mois.", [("duree", 2)]),
+        ("Aucun médecin ne veut venir exercer ici depuis deux ans.", [("duree", 730)]),
+        ("Installé depuis 30 ans, il part sans successeur.", []),
         ("Un pôle santé est à l'étude. L'étude, financée à 80 % par l'Etat, démarre.",
          [("pourcentage", 80)]),
         ("On trouve un rendez-vous en moins d'une semaine.", [("duree", 7)]),
