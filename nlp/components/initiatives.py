@@ -54,7 +54,9 @@ _WIDE_ACTOR = re.compile(
     r"agence r[ée]gionale|assurance maladie|\bcpam\b|syndicats?|"
     r"(toute la|partout en) france|dans tout le pays|\bcesp\b|engagement de service public|"
     r"(chaque|tous les|plusieurs|des|les|\d+|[a-z]+ante) (d[ée]partements|r[ée]gions|"
-    r"territoires|communes)|(dans )?les zones)",
+    r"territoires|communes)|(dans )?les zones|"
+    r"(d[ée]veloppement|d[ée]ploiement|multiplication|essor) (des|de) "
+    r"(maisons|centres|msp|p[ôo]les))",
     _FLAGS)
 # A Département acting without naming a town acts across it (GUIDE: local only "in one
 # town"): null too, but the same initiative as its placed sites.
