@@ -215,17 +215,20 @@ def _density_parts(text: str, n: NumberSpan, nxt: NumberSpan | None, start: int,
     has no parts."""
     if nxt is None or nxt.start > end or nxt.value in _RATE_BASES:
         return []
-    if n.value != int(n.value) or n.value < 2 or nxt.value <= n.value:
-        return []
     between = text[n.end : nxt.start]
-    doctors = r.heads_by_kind["medecins"].match(between.lstrip(" \u00a0\u202f"))
+    only = re.match(r"\s*seule?s?\b", between, _I) or re.search(
+        r"(?:plus|n['’]\s*a|n['’]\s*y\s+a)\s+qu['’]\s*$", text[max(0, n.start - 30) : n.start], _I)
+    if n.value != int(n.value) or (n.value < 2 and not only) or nxt.value <= n.value:
+        return []  # "un médecin pour 750 habitants" is a rate; "un seul ... pour" a count
+    seul = re.match(r"\s*(?:seule?s?\s+)?", between, _I)
+    lead = seul.end() if seul else 0
+    doctors = r.heads_by_kind["medecins"].match(between, lead)
     if doctors is None:
         # "nous sommes trois pour 5 500 habitants", the doctors named just before
         if not r.doctor_context.search(text[max(0, n.start - 150) : n.start]):
             return []
         return [("medecins", n.value, start, n.end), ("habitants", nxt.value, nxt.start, end)]
-    lead = len(between) - len(between.lstrip(" \u00a0\u202f"))
-    return [("medecins", n.value, start, n.end + lead + doctors.end()),
+    return [("medecins", n.value, start, n.end + doctors.end()),
             ("habitants", nxt.value, nxt.start, end)]
 
 

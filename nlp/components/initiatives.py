@@ -69,9 +69,10 @@ _ORIGIN_BEFORE = re.compile(
     r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
     r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|comme|à l'image de|"
     r"sur le mod[èe]le de|apr[èe]s|from|near|graduated)"
-    r"\s+([\w'-]+,?\s+|et |, ){0,5}?"
-    r"(de la |du |des |de |d'|à |au |in |at )?$",
+    r"(\s+([\w'-]+,?\s+|et |, ){0,3}?(de la |du |des |de |d'|in |at )?|\s+(à |au ))$",
     _FLAGS)
+# "venus de Châteaumeillant et de Culan": a list continues an origin.
+_LIST_GLUE = re.compile(r"\s*(,|et|ou|and|or)\s*(de la |du |des |de |d'|à |au )?\s*$", _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.
 _WIDE_ACTORS = frozenset({"ARS", "GIP Ma Région, Ma Santé", "Région",
                           "Ordre des médecins", "Gouvernement", "Assurance maladie",
@@ -309,7 +310,7 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
     local = _LOCAL_ACTOR.search(text, s, e) is not None
     if h.type in _WIDE_TYPES and not local:
         return [None]
-    places = [m for m in mentions if not _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start)]
+    places = _not_origins(text, mentions)
     clause_s, clause_e = s, e
     for b in _CLAUSE_BREAK.finditer(text, s, e):
         if b.start() < h.match[0]:
@@ -336,6 +337,18 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
     if not primary and len({m.insee for m in places}) == 1:
         primary = [places[0].insee]
     return (primary if headline else primary[:1]) or [None]
+
+
+def _not_origins(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Mentions that may be where a response happens (not an origin, landmark, model)."""
+    out, prev_origin, prev_end = [], False, -1
+    for m in mentions:
+        origin = _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start) is not None or (
+            prev_origin and _LIST_GLUE.fullmatch(text, prev_end, m.start) is not None)
+        if not origin:
+            out.append(m)
+        prev_origin, prev_end = origin, m.end
+    return out
 
 
 def _actors(r: Rules, text: str, spans: list[tuple[int, int]], i: int) -> tuple[str, ...]:
