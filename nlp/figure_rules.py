@@ -63,6 +63,15 @@ class FigureRules:
     pct_unrelated: re.Pattern[str]
     pct_context: re.Pattern[str]
     local_reference: re.Pattern[str]
+    heads_by_kind: dict[str, re.Pattern[str]]
+    population_before: re.Pattern[str]
+    population_after: re.Pattern[str]
+    career_sentence: re.Pattern[str]
+    career_after: re.Pattern[str]
+    access_sentence: re.Pattern[str]
+    range_between: re.Pattern[str]
+    range_entre: re.Pattern[str]
+    pronoun_count: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -122,6 +131,15 @@ def load_rules(resource: str = "figures") -> FigureRules:
         pct_unrelated=c(exc["pourcentage_unrelated"]),
         pct_context=c(exc["pourcentage_context"]),
         local_reference=c(data["commune"]["local_reference"]),
+        heads_by_kind={kind: c(heads[kind]) for kind in heads["order"]},
+        population_before=c(heads["population_before"]),
+        population_after=c(heads["population_after"]),
+        career_sentence=c(time["career_sentence"]),
+        career_after=c(time["career_after"]),
+        access_sentence=c(time["access_sentence"]),
+        range_between=c(time["range_between"]),
+        range_entre=c(time["range_entre"]),
+        pronoun_count=c(ana["pronoun_count"]),
     )
 
 

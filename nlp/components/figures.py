@@ -106,11 +106,13 @@ def extract_figures(
             continue
         kind, value, start, end, consumed_to = hit
         consumed = max(consumed, consumed_to)
-        fig = Figure(value=round(value, 2), kind=kind, unit=FIGURE_KINDS[kind][0],
-                     text=text[start:end], start=start, end=end,
-                     commune_insee=_commune_in(communes or [], s_start, s_end)
-                     or _local(primary, masked[s_start:s_end], rules))
-        found.append((fig, sent))
+        commune = (_commune_in(communes or [], s_start, s_end)
+                   or _local(primary, masked[s_start:s_end], rules))
+        parts = _density_parts(masked, n, nxt, start, end, rules) if kind == "densite" else []
+        for k, v, a, b in [(kind, value, start, end), *parts]:
+            fig = Figure(value=round(v, 2), kind=k, unit=FIGURE_KINDS[k][0], text=text[a:b],
+                         start=a, end=b, commune_insee=commune)
+            found.append((fig, sent))
     return _dedupe([f for f, _ in found])
 
 
@@ -131,6 +133,9 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
         return None
     approx = r.approx.search(before)
     start = n.start - len(approx.group()) if approx else n.start
+    ranged = _range(text, n, nxt, before, bounds, r, doc, found, sent)
+    if ranged is not None:
+        return ranged
 
     # Densities, normalised per 100,000 inhabitants.
     if nxt is not None and n.value > 0 and r.density_between.match(text[n.end : nxt.start]):
@@ -156,8 +161,13 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
         den = r.ratio_denominators[ratio.group("den").lower()]
         return "pourcentage", 100 * n.value / den, start, n.end + ratio.end(), n.end
 
-    # "un médecin", "une maison de santé": an article, not a count.
-    if n.spelled and n.value == 1:
+    # A population without "habitants" ("un bassin de vie de 20 000 personnes").
+    population = r.population_after.match(after)
+    if (r.population_before.search(before) and population and n.value >= 50
+            and n.value == int(n.value) and not n.spelled):
+        return "habitants", n.value, start, n.end + population.end(), n.end
+    # "un médecin", "une maison de santé": an article, not a count; "un seul" counts.
+    if n.spelled and n.value == 1 and not re.match(r"\s+seule?s?\b", after, _I):
         return None
     if before.rstrip().endswith("€"):
         return "montant", n.value, start - len(before) + len(before.rstrip()) - 1, n.end, n.end
@@ -185,10 +195,74 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     for kind, pattern in r.predicates:
         if pattern.search(before) and not _noun_at(doc, n.end):
             return kind, n.value, start, n.end, n.end
+    pronoun = r.pronoun_count.search(before)
+    if (pronoun and n.value == int(n.value) and not _noun_at(doc, n.end)
+            and r.doctor_context.search(text[max(0, n.start - 150) : n.start])):
+        return "medecins", n.value, n.start, n.end, n.end  # "ils ne sont plus que deux"
     en_verb = r.en_verb.search(before)  # "il en verra trente-huit", near a doctor
     if en_verb and r.en_verb_context.search(text[max(0, n.start - 400) : n.start]):
         return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
     return _anaphora(text, n, before, after, r, doc, found, sent, start)
+
+
+_RATE_BASES = {100.0, 1_000.0, 10_000.0, 100_000.0}
+
+
+def _density_parts(text: str, n: NumberSpan, nxt: NumberSpan | None, start: int, end: int,
+                   r: FigureRules) -> list[tuple[str, float, int, int]]:
+    """GUIDE: "8 généralistes pour 12 000 habitants" (real counts of one place) also gives
+    `medecins` 8 and `habitants` 12000; a rate ("46,4 pour 100 000", "un médecin pour 750")
+    has no parts."""
+    if nxt is None or nxt.start > end or nxt.value in _RATE_BASES:
+        return []
+    between = text[n.end : nxt.start]
+    only = re.match(r"\s*seule?s?\b", between, _I) or re.search(
+        r"(?:plus|n['’]\s*a|n['’]\s*y\s+a)\s+qu['’]\s*$", text[max(0, n.start - 30) : n.start], _I)
+    if n.value != int(n.value) or (n.value < 2 and not only) or nxt.value <= n.value:
+        return []  # "un médecin pour 750 habitants" is a rate; "un seul ... pour" a count
+    seul = re.match(r"\s*(?:seule?s?\s+)?", between, _I)
+    lead = seul.end() if seul else 0
+    doctors = r.heads_by_kind["medecins"].match(between, lead)
+    if doctors is None:
+        # "nous sommes trois pour 5 500 habitants", the doctors named just before
+        if not r.doctor_context.search(text[max(0, n.start - 150) : n.start]):
+            return []
+        return [("medecins", n.value, start, n.end), ("habitants", nxt.value, nxt.start, end)]
+    return [("medecins", n.value, start, n.end + doctors.end()),
+            ("habitants", nxt.value, nxt.start, end)]
+
+
+def _range(text: str, n: NumberSpan, nxt: NumberSpan | None, before: str,
+           bounds: tuple[int, int], r: FigureRules, doc: Doc | None,
+           found: list[tuple[Figure, int]], sent: int,
+           ) -> tuple[str, float, int, int, int] | None:
+    """"300 à 400 euros", "entre deux et trois semaines": the kind of the upper bound,
+    the value of the lower one, the evidence covering both (GUIDE)."""
+    if nxt is None or nxt.end > bounds[1] or nxt.value <= n.value or n.ordinal:
+        return None
+    if not r.range_between.match(text[n.end : nxt.start]):
+        return None
+    between = text[n.end : nxt.start].strip().lower()
+    entre = r.range_entre.search(before)
+    if between in {"et", "and"} and not entre:
+        return None
+    upper = _classify(text, nxt, None, bounds, r, doc, found, sent)
+    unit = r.time_unit.match(text[nxt.end : nxt.end + _WINDOW])
+    if upper is None and unit:  # "des séjours de deux à quatre semaines": n's trigger
+        whole = NumberSpan(n.start, nxt.end, nxt.value, spelled=nxt.spelled)
+        upper = _time_figure(text, whole, before, text[nxt.end : nxt.end + _WINDOW], unit,
+                             bounds, r, n.start)
+    if upper is None or upper[0] in {"age", "densite"}:
+        return None  # age ranges describe a population, not a doctor
+    kind, value, _s, end, consumed = upper
+    if kind == "duree":
+        value = value / nxt.value * n.value  # same unit as the upper bound
+    elif value != nxt.value:
+        value = n.value * value / nxt.value  # a scale word on the upper bound only
+    else:
+        value = n.value
+    start = n.start - len(entre.group()) if entre else n.start
+    return kind, value, min(start, _s), end, max(consumed, nxt.end)
 
 
 def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Match[str] | None,
@@ -224,6 +298,10 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
     if unit is None:
         return None
     days = r.time_units.get(word)
+    if (r.career_after.match(tail) or r.career_sentence.search(sentence)) and not (
+            r.access_sentence.search(sentence) or r.duree_after.match(tail)
+            or r.duree_before.search(before)):
+        return None  # a career, studies, a contract: not access (GUIDE)
     trigger = r.duree_before.search(before)
     since = r.duree_since.search(before)
     if trigger is None and since and not r.career_before.search(before[: since.start()]):
@@ -233,6 +311,8 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         trigger = during
     waiting = r.duree_sentence.search(text[bounds[0] : n.start]) and not r.duree_period.search(
         before)
+    if days == 1 and n.value >= 5 and re.match(r"\s*par\s+semaine", tail, _I):
+        return None  # "cinq jours par semaine" is a working week, not a visit
     if days and (trigger or waiting or r.duree_after.match(tail)):
         d_start = n.start - len(trigger.group()) if trigger else start
         return "duree", n.value * days, d_start, unit_end, unit_end
@@ -282,8 +362,13 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
               found: list[tuple[Figure, int]], sent: int, start: int,
               ) -> tuple[str, float, int, int, int] | None:
     """A bare number after a count of the same thing: "Treize autres", "puis quatre"."""
-    if not found:
-        return None
+    people = r.after_other.match(after)
+    if people and re.search(r"entre|them", people.group(), _I) and r.doctor_context.search(
+            text[max(0, n.start - 120) : n.start]):
+        # "Trois d'entre eux": the doctors or interns named just before
+        return "medecins", n.value, start, n.end + people.end(), n.end
+    if not found or (_SCALED.search(text[n.start : n.end]) and _DE.match(after)):
+        return None  # "une vingtaine d'infirmiers": its own noun, not one of ours
     last, last_sent = found[-1]
     close = n.start - last.end < _WINDOW and "\n" not in text[last.end : n.start]
     compare = r.before_compare.search(before)
@@ -292,6 +377,8 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
     if last.kind not in r.anaphora_kinds:
         return None
     other = r.after_other.match(after)
+    if other and re.search(r"entre|them", other.group(), _I) and sent != last_sent:
+        return None
     if other and sent - last_sent <= 2 and not _noun_at(doc, n.end + other.end()):
         return last.kind, n.value, start, n.end + other.end(), n.end
     listed = r.before_list.search(before)

@@ -33,8 +33,53 @@ _REFERS_BACK = re.compile(
     _FLAGS,
 )
 # The town itself acts ("la mairie a publié une annonce"): the article's primary commune.
-_LOCAL_ACTOR = re.compile(r"\b(la mairie|la municipalit[ée]|le maire|la commune|town hall|mayor)\b",
-                          _FLAGS)
+_LOCAL_ACTOR = re.compile(
+    r"\b(la mairie|les mairies|la municipalit[ée]|le maire|la commune|le conseil municipal|"
+    r"l'[ée]lu|l'[ée]dile|l'adjointe?|communaut[ée] (de communes|d'agglom[ée]ration)|"
+    r"intercommunalit[ée]|com ?com|town hall|mayor)\b", _FLAGS)
+# A pronoun standing for the people or places of the sentence before ("le Département
+# met à leur disposition des studios", "des médecins y consultent"; not "il y a"): that
+# sentence's communes.
+_PRONOUN = re.compile(r"\b(leur|leurs)\b|(?<!il )(?<!n')(?<!n’)\by\b(?!-t-il)", _FLAGS)
+# A town recruits for itself: other places of its sentence are where it looks (a fair,
+# a faculty), not where the response happens.
+_SELF_TYPES = frozenset({"recrutement"})
+# A measure with no single place (GUIDE: national or regional): its commune stays null
+# when the sentence names none. Anything else is local and belongs to the article's
+# primary commune.
+_WIDE_ACTOR = re.compile(
+    r"\b(gouvernement|minist[èe]re|ministre|l'[ée]tat|national\w*|nationwide|government|"
+    r"(proposition|projet) de loi|la loi\b|\bloi \w+|parlement|assembl[ée]e|s[ée]nat\w*|"
+    r"d[ée]put[ée]s?|s[ée]nateurs?|la (grande )?r[ée]gion|r[ée]gional\w*|\bars\b|"
+    r"agence r[ée]gionale|assurance maladie|\bcpam\b|syndicats?|"
+    r"(toute la|partout en) france|dans tout le pays|\bcesp\b|engagement de service public|"
+    r"(chaque|tous les|plusieurs|des|les|\d+|[a-z]+ante) (d[ée]partements|r[ée]gions|"
+    r"territoires|communes)|(dans )?les zones|"
+    r"(d[ée]veloppement|d[ée]ploiement|multiplication|essor) (des|de) "
+    r"(maisons|centres|msp|p[ôo]les))",
+    _FLAGS)
+# A Département acting without naming a town acts across it (GUIDE: local only "in one
+# town"): null too, but the same initiative as its placed sites.
+_DEPARTEMENT_ACTOR = re.compile(r"\b(le d[ée]partement|conseil d[ée]partemental)\b", _FLAGS)
+# A place named as where someone comes from or trained is not where the response happens
+# ("diplômés de la faculté de Clermont-Ferrand", "un interne venu de Tours").
+_ORIGIN_BEFORE = re.compile(
+    r"\b(facult[ée]|fac|universit[ée]|chu|originaires?|venue?s?|dipl[ôo]m[ée]e?s?|internes?|"
+    r"[ée]tudiants?|externes?|"
+    r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
+    r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|comme|à l'image de|"
+    r"sur le mod[èe]le de|apr[èe]s|from|near|graduated)"
+    r"(\s+([\w'-]+,?\s+|et |, ){0,3}?(de la |du |des |de |d'|in |at )?|\s+(à |au ))$",
+    _FLAGS)
+# "venus de Châteaumeillant et de Culan": a list continues an origin.
+_LIST_GLUE = re.compile(r"\s*(,|et|ou|and|or)\s*(de la |du |des |de |d'|à |au )?\s*$", _FLAGS)
+# Actors (resources/actors.toml names) of measures wider than one town.
+_WIDE_ACTORS = frozenset({"ARS", "GIP Ma Région, Ma Santé", "Région",
+                          "Ordre des médecins", "Gouvernement", "Assurance maladie",
+                          "Préfecture", "Université"})
+# Rules on where doctors settle are national or regional even when places are listed
+# (the zones they apply to), unless the town itself acts.
+_WIDE_TYPES = frozenset({"regulation"})
 _CLAUSE_BREAK = re.compile(r"[;:]")
 # Page furniture that names other articles ("Lire aussi : une MSP ouvre à X") reports
 # nothing; reader comments after a "Commentaires" heading are not the article's facts.
@@ -55,6 +100,8 @@ class TypeRule:
     patterns: re.Pattern[str] | None
     weak: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
+    veto: re.Pattern[str] | None
+    passing: re.Pattern[str] | None
     context: re.Pattern[str] | None
     follow: re.Pattern[str] | None
     unless: tuple[str, ...]
@@ -66,31 +113,45 @@ class Rules:
     status: tuple[tuple[str, re.Pattern[str]], ...]
     actors: tuple[tuple[str, re.Pattern[str]], ...]
     health: re.Pattern[str] | None  # the [context] health vocabulary, reused by relevance
+    news: re.Pattern[str] | None  # something happens to a structure (opens, grows...)
 
 
+# The TOML rules run on the lowercased text (`lower_text`), compiled case-sensitively: Python's
+# re scans about three times faster without IGNORECASE. Patterns are written in lowercase.
 def _alt(patterns: list[str] | None) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def lower_text(text: str) -> str:
+    """`text` lowercased with the same offsets (a few characters grow when lowercased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     cfg = load_toml("initiatives")
-    contexts = {k: re.compile(v, _FLAGS) for k, v in cfg.get("context", {}).items()}
+    contexts = {k: re.compile(v) for k, v in cfg.get("context", {}).items()}
     types = []
     for name, t in cfg["types"].items():
         follow = t.get("follow")
         types.append(TypeRule(
             name=name, patterns=_alt(t.get("patterns")), weak=_alt(t.get("weak_patterns")),
-            exclude=_alt(t.get("exclude")),
+            exclude=_alt(t.get("exclude")), veto=_alt(t.get("veto")),
+            passing=re.compile(t["passing"] + "$") if "passing" in t else None,
             context=contexts[t["context"]] if "context" in t else None,
-            follow=re.compile(follow, _FLAGS) if follow else None,
+            follow=re.compile(follow) if follow else None,
             unless=tuple(t.get("unless", ())),
         ))
     status = tuple((k, _alt(v)) for k, v in cfg["status"].items())
     actors = tuple((a["name"], _alt(a["patterns"])) for a in load_toml("actors")["actors"])
-    return Rules(tuple(types), status, actors, contexts.get("health"))  # type: ignore[arg-type]
+    health = cfg.get("context", {}).get("health")  # relevance reads the original text
+    return Rules(tuple(types), status, actors,  # type: ignore[arg-type]
+                 re.compile(health, _FLAGS) if health else None, contexts.get("news"))
 
 
 @dataclass
@@ -112,19 +173,21 @@ class _Mention:
 
 def find_initiatives(doc: Doc) -> list[Initiative]:
     text = doc.text
+    low = lower_text(text)  # what the TOML rules read; offsets are the text's
     r = rules()
     spans = _article_sentences(text)
     mentions = _mentions(doc)
+    areas = _areas(doc)
     end = doc._.headline_end if Doc.has_extension("headline_end") else None
     n_head = headline_sentences(spans, end)
     hits: list[_Hit] = []
     fired: dict[int, set[str]] = {}
     for i, (s, e) in enumerate(spans):
         for rule in r.types:
-            hit = _match(rule, text, spans, i)
+            hit = _match(rule, low, spans, i)
             if hit is None and rule.follow and rule.name in fired.get(i - 1, set()):
                 # "une quatrième structure sera livrée à Maurs": same type, new commune.
-                m = rule.follow.search(text, s, e)
+                m = rule.follow.search(low, s, e)
                 if m and _in(mentions, s, e):
                     hit = _Hit(rule.name, i, m.span(), weak=False)
             if hit is not None:
@@ -138,9 +201,9 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
     for h in hits:
         s, e = spans[h.sentence]
         evidence = Span(s, e, text[s:e])
-        actors = _actors(r, text, spans, h.sentence)
-        status = _status(r, text, s, e, h.match)
-        for insee in _communes(text, spans, h, mentions, headline=h.sentence < n_head):
+        actors = _actors(r, low, spans, h.sentence)
+        status = _status(r, low, s, e, h.match)
+        for insee in _communes(text, spans, h, mentions, areas, headline=h.sentence < n_head):
             key = (h.type, insee)
             old = found.get(key)
             if old is None:
@@ -148,11 +211,14 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
             else:
                 merged = old.actors + tuple(a for a in actors if a not in old.actors)
                 found[key] = Initiative(h.type, insee, merged, old.status or status, old.evidence)
-    # A national or regional initiative has someone behind it; a null-commune one with no
-    # actor is the same local initiative seen from a sentence that names no commune.
+    # A null-commune initiative next to placed ones of the same type is the same local
+    # initiative seen from a sentence that names no place, unless a national or regional
+    # actor is behind it.
     local = {t for t, insee in found if insee is not None}
     return [i for i in found.values()
-            if not (i.commune_insee is None and not i.actors and i.type in local)]
+            if not (i.commune_insee is None and i.type in local
+                    and not _WIDE_ACTORS.intersection(i.actors)
+                    and not _WIDE_ACTOR.search(i.evidence.text))]
 
 
 def _article_sentences(text: str) -> list[tuple[int, int]]:
@@ -171,21 +237,35 @@ def _article_sentences(text: str) -> list[tuple[int, int]]:
 
 def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _Hit | None:
     s, e = spans[i]
-    if rule.exclude is not None and rule.exclude.search(text, s, e):
-        # An excluded sense anywhere in the sentence: drop only the hits it covers.
-        bad = [m.span() for m in rule.exclude.finditer(text, s, e)]
-    else:
-        bad = []
-    for pattern, weak in ((rule.patterns, False), (rule.weak, True)):
-        if pattern is None:
+    # Most sentences trigger nothing: the vetoes and exclusions are only read after a hit.
+    pairs = ((rule.patterns, False), (rule.weak, True))
+    first = [(p, weak, p.search(text, s, e)) for p, weak in pairs if p is not None]
+    if not any(m for _, _, m in first):
+        return None
+    if rule.veto is not None and rule.veto.search(text, s, e):
+        return None  # labour disputes, protests recalled as background...
+    bad = [m.span() for m in rule.exclude.finditer(text, s, e)] if rule.exclude else []
+    for pattern, weak, m0 in first:
+        if m0 is None:
             continue
-        for m in pattern.finditer(text, s, e):
+        for m in pattern.finditer(text, m0.start(), e):
+            # An excluded sense anywhere in the sentence: drop only the hits it covers.
             if any(b0 <= m.start() < b1 or m.start() <= b0 < m.end() for b0, b1 in bad):
                 continue
             if rule.context is not None and not _has_context(rule.context, text, spans, i):
                 return None
+            if rule.passing is not None and _in_passing(rule.passing, text, s, e, m.start()):
+                continue
             return _Hit(rule.name, i, m.span(), weak)
     return None
+
+
+def _in_passing(passing: re.Pattern[str], text: str, s: int, e: int, at: int) -> bool:
+    """"Il consulte à la maison de santé": an existing structure named as a place, in a
+    sentence where nothing happens to it (GUIDE: not an initiative)."""
+    news = rules().news
+    return (passing.search(text, max(s, at - 40), at) is not None
+            and (news is None or news.search(text, s, e) is None))
 
 
 def _has_context(context: re.Pattern[str], text: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -204,6 +284,15 @@ def _mentions(doc: Doc) -> list[_Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+def _areas(doc: Doc) -> list[int]:
+    """Where départements and regions are named (a sentence naming only them is wide)."""
+    out = []
+    for name in ("departements", "regions"):
+        for link in (getattr(doc._, name) if Doc.has_extension(name) else None) or ():
+            out.extend(m.start for m in link.mentions)
+    return out
+
+
 def _in(mentions: list[_Mention], s: int, e: int) -> list[str]:
     seen: list[str] = []
     for m in mentions:
@@ -212,9 +301,16 @@ def _in(mentions: list[_Mention], s: int, e: int) -> list[str]:
     return seen
 
 
-def _communes(text: str, spans: list[tuple[int, int]], h: _Hit,
-              mentions: list[_Mention], *, headline: bool) -> list[str | None]:
+def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_Mention],
+              areas: list[int], *, headline: bool) -> list[str | None]:
+    """Where the initiative happens (GUIDE "Where"): the communes of its clause or
+    sentence, else of the sentence it refers back to, else null for a national or
+    regional measure, else the article's primary commune (a local actor)."""
     s, e = spans[h.sentence]
+    local = _LOCAL_ACTOR.search(text, s, e) is not None
+    if h.type in _WIDE_TYPES and not local:
+        return [None]
+    places = _not_origins(text, mentions)
     clause_s, clause_e = s, e
     for b in _CLAUSE_BREAK.finditer(text, s, e):
         if b.start() < h.match[0]:
@@ -222,16 +318,37 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit,
         elif b.start() >= h.match[1]:
             clause_e = b.start()
             break
-    found = _in(mentions, clause_s, clause_e) or _in(mentions, s, e)
-    if not found and h.sentence > 0 and _REFERS_BACK.match(text, s):
+    found = _in(places, clause_s, clause_e) or _in(places, s, e)
+    if not found and h.sentence > 0 and (_REFERS_BACK.match(text, s)
+                                         or _PRONOUN.search(text, s, e)):
         ps, pe = spans[h.sentence - 1]
-        found = _in(mentions, ps, pe)
-    if not found and (headline or _LOCAL_ACTOR.search(text, s, e)):
-        # A headline summarises the article, so it is about the primary commune(s);
-        # so is the town hall acting.
-        found = list(dict.fromkeys(m.insee for m in mentions if m.primary))
-        found = found if headline else found[:1]
-    return list(found) if found else [None]
+        found = _in(places, ps, pe)
+    primary = list(dict.fromkeys(m.insee for m in mentions if m.primary))
+    if found and local and h.type in _SELF_TYPES and primary and not set(found) & set(primary):
+        return primary[:1]
+    if found:
+        return list(found)
+    if not local and (_WIDE_ACTOR.search(text, s, e) or _DEPARTEMENT_ACTOR.search(text, s, e)
+                      or any(s <= a < e for a in areas)):
+        return [None]  # national or regional, or a whole département ("dans l'Indre")
+    # A headline summarises the article, so it is about the primary commune(s); any
+    # other local actor acts in the first one. Without a primary commune, an article
+    # naming a single commune (places of origin aside) is about it.
+    if not primary and len({m.insee for m in places}) == 1:
+        primary = [places[0].insee]
+    return (primary if headline else primary[:1]) or [None]
+
+
+def _not_origins(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Mentions that may be where a response happens (not an origin, landmark, model)."""
+    out, prev_origin, prev_end = [], False, -1
+    for m in mentions:
+        origin = _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start) is not None or (
+            prev_origin and _LIST_GLUE.fullmatch(text, prev_end, m.start) is not None)
+        if not origin:
+            out.append(m)
+        prev_origin, prev_end = origin, m.end
+    return out
 
 
 def _actors(r: Rules, text: str, spans: list[tuple[int, int]], i: int) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.components.initiatives import lower_text
 from nlp.components.initiatives import rules as initiative_rules
 from nlp.relevance import headline_sentences, sentence_spans
 from nlp.resources import load_toml
@@ -46,6 +47,8 @@ class _Rules:
     foreign: re.Pattern[str]
     foreign_origin: re.Pattern[str]
     french: re.Pattern[str]
+    fee_strike_headline: re.Pattern[str]
+    fee_strike_cause: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +62,8 @@ def _rules() -> _Rules:
     return _Rules(numeric, frozenset(cfg["doctor_lemmas"]), frozenset(cfg["care_lemmas"]),
                   frozenset(cfg["vet_lemmas"]),
                   alt("topic"), alt("negative"), alt("labour"), alt("foreign"),
-                  re.compile(cfg["foreign_origin"], re.IGNORECASE), alt("french"))
+                  re.compile(cfg["foreign_origin"], re.IGNORECASE), alt("french"),
+                  alt("fee_strike_headline"), alt("fee_strike_cause"))
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class RelevanceFeatures:
     foreign_mentions: int
     french_markers: float
     labour_sentences: int
+    fee_strike: bool = False  # doctors striking over fees (headline strike + fees named)
 
 
 def features(doc: Doc) -> RelevanceFeatures:
@@ -99,7 +104,8 @@ def features(doc: Doc) -> RelevanceFeatures:
             n_vet += 1
         elif forms & rules.care_lemmas:
             n_care += 1
-    topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(low, spans, i)
+    lowered = lower_text(low)  # the initiative rules read lowercased text
+    topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(lowered, spans, i)
                for i, (s, e) in enumerate(spans)]
     communes = doc._.communes if Doc.has_extension("communes") else None
     return RelevanceFeatures(
@@ -117,6 +123,8 @@ def features(doc: Doc) -> RelevanceFeatures:
         # Spurious homonym links are possible abroad (Mons, Montréal): half weight, capped.
         french_markers=sum(1 for _ in rules.french.finditer(low)) + min(len(communes or ()), 4) / 2,
         labour_sentences=sum(1 for s, e in spans if rules.labour.search(low, s, e)),
+        fee_strike=bool(rules.fee_strike_headline.search(low, 0, head_end)
+                        and rules.fee_strike_cause.search(low)),
     )
 
 
@@ -151,6 +159,8 @@ def score(f: RelevanceFeatures) -> float:
         z += w["foreign_dominant"]
     if f.labour_sentences >= 2 and f.labour_sentences >= f.topic_sentences:
         z += w["labour_dispute"]
+    if f.fee_strike:
+        z += w.get("fee_strike", 0.0)
     return 1.0 / (1.0 + math.exp(-z))
 
 

@@ -94,4 +94,7 @@ def test_pipeline_order_and_disabled_parser(analyzer):
     assert ours == [p for p in expected if p in ours]
     assert ours[0] == "veille_places"
     assert "parser" not in analyzer.nlp.pipe_names
-    assert "ner" in analyzer.nlp.pipe_names  # PER entities drop person names
+    # Only what our components read (issue 12): no NER, no lemmatizer; senter for sents.
+    assert "ner" not in analyzer.nlp.pipe_names
+    assert "lemmatizer" not in analyzer.nlp.pipe_names
+    assert "senter" in analyzer.nlp.pipe_names

@@ -212,3 +212,22 @@ def test_off_topic_documents_report_no_initiative():
               "Une pétition demande une nouvelle étape dans les dunes.")
     assert doc._.relevant is False
     assert doc._.initiatives == []
+
+
+def _strings(node, key=""):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, k)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v, key)
+    elif isinstance(node, str) and key != "name":
+        yield node
+
+
+def test_rules_are_written_in_lowercase():
+    """The rules run case-sensitively on the lowercased text (speed): an uppercase
+    letter in a pattern could never match (escapes such as \\W aside)."""
+    for name in ("initiatives", "actors"):
+        for pattern in _strings(load_toml(name)):
+            assert re.sub(r"\\.", "", pattern) == re.sub(r"\\.", "", pattern).lower(), pattern

@@ -20,7 +20,9 @@ from veille.records import Analysis
 FIGURES_GOLD = FIXTURES / "figures_gold.jsonl"
 
 # (precision, recall, F1) floors; measured 2026-11-23 in the comments.
-SEEDS_FLOOR = (0.92, 0.97, 0.94)  # measured 0.947 / 1.000 / 0.973
+# Seeds scored against the GUIDE copy (tests/fixtures/seeds_gold.jsonl, issue 12):
+# measured 1.000 / 0.976 / 0.988 (0.947 / 1.000 / 0.973 against the original gold).
+SEEDS_FLOOR = (0.97, 0.95, 0.96)
 FIXTURES_FLOOR = (0.96, 0.95, 0.96)  # measured 0.979 / 0.984 / 0.981 (35 relevant articles)
 
 pytestmark = pytest.mark.models
