@@ -184,6 +184,9 @@ def _fetch(url: str, source: Source, *, opener, user_agent: str, delay: float, t
             raise _Refused("forbidden by robots.txt",
                            fix="robots.txt forbids this URL: use another discovery URL")
         reserved = _tdm_reserved(url, user_agent, robots, opener, timeout)
+        if reserved and not research_exception and \
+                _page_tdm_header(url, user_agent, opener, timeout) == "0":
+            reserved = ""  # the page's own header takes precedence over the file, as in the crawl
         if reserved:
             _reservation(reserved, notes, research_exception)
         wait = last_hit.get(host, 0.0) + delay - time.monotonic()
@@ -233,6 +236,17 @@ def _robots_allow(url: str, user_agent: str, cache: dict, opener, timeout: float
     if parser == "unavailable":
         return None
     return parser is None or parser.can_fetch(user_agent, url)
+
+
+def _page_tdm_header(url: str, user_agent: str, opener, timeout: float) -> str | None:  # noqa: ANN001
+    """The page's `tdm-reservation` header from a HEAD request; None if absent or failed."""
+    req = urllib.request.Request(url, headers={"User-Agent": user_agent}, method="HEAD")
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            value = resp.headers.get("tdm-reservation")
+    except (OSError, urllib.error.URLError):
+        return None
+    return value.strip() if value is not None else None
 
 
 def _tdm_reserved(url: str, user_agent: str, cache: dict, opener, timeout: float) -> str:  # noqa: ANN001

@@ -14,6 +14,10 @@ reservations (W3C TDMRep).
   recorded in the source's run summary and, unless the operator invokes the research
   exception (`tdm_research_exception = true` in the settings, see docs/sources.md),
   the host's pages are refused with reason `tdm_reserved`.
+  The page's own header takes precedence over the file (TDMRep): when the file
+  reserves a page's path, the page is first asked with a HEAD request, and a
+  `tdm-reservation: 0` answer lifts the file's reservation for that page only. An
+  HTML `<meta content="0">` cannot: reading it would mean downloading the reserved page.
 """
 
 from __future__ import annotations
@@ -141,6 +145,12 @@ class TdmMiddleware:
         seen = self.by_header.get(netloc)
         if seen is None and tdm_reservation(await self._rules(request), url.path or "/"):
             seen = f"{TDMREP_PATH} reserves {url.path or '/'}"
+            if not self.research_exception:  # under the exception the page is fetched anyway
+                page_header = await self._page_header(request)
+                if page_header == b"0":
+                    return  # the page's own header takes precedence over the file
+                if header_reserves(page_header):
+                    seen = self.by_header.setdefault(netloc, "header tdm-reservation: 1")
         if seen is not None:
             self._reserved(request, seen)
 
@@ -167,6 +177,23 @@ class TdmMiddleware:
         if not self.research_exception:
             raise Blocked("tdm_reserved", f"the outlet reserves text-and-data mining ({how}); "
                           "set tdm_research_exception only if your organisation may invoke it")
+
+    async def _page_header(self, request: Request) -> bytes | None:
+        """The page's `tdm-reservation` header, from a HEAD request (None if absent or the
+        HEAD fails: the file's reservation then stands)."""
+        probe = Request(request.url, method="HEAD", callback=NO_CALLBACK,
+                        priority=request.priority, dont_filter=True,
+                        meta={"tdm_probe": True, "source_id": request.meta.get("source_id"),
+                              "dont_redirect": True, "max_retry_times": 0})
+        try:
+            response = await self.crawler.engine.download_async(probe)
+        except Exception as exc:  # noqa: BLE001 - no answer: no page-level override
+            log.debug("HEAD %s for its tdm-reservation failed: %s", request.url, exc)
+            return None
+        if response.status != 200:
+            return None
+        value = response.headers.get(b"tdm-reservation")
+        return value.strip() if value is not None else None
 
     async def _rules(self, request: Request) -> list[dict[str, Any]]:
         url = urlparse_cached(request)
