@@ -450,10 +450,11 @@ def similar_to_initiative(
     )
 
 
+# By key, as _DETAILS_SQL: a few ids, answered from the primary-key index.
 _TEXTS_SQL = """
 SELECT i.initiative_id, a.text, i.evidence_start, i.evidence_end, a.body_start
-FROM (SELECT unnest(?::VARCHAR[]) AS initiative_id) q
-JOIN initiatives i USING (initiative_id) JOIN articles a ON a.article_id = i.article_id
+FROM initiatives i JOIN articles a ON a.article_id = i.article_id
+WHERE i.initiative_id IN ({ids})
 """
 _WORD = re.compile(r"\w[\w-]*\w", re.UNICODE)
 
@@ -498,7 +499,9 @@ def explain(
         return hits
     texts = {
         r[0]: initiative_text(r[1], r[2], r[3], r[4])
-        for r in con.execute(_TEXTS_SQL, [[h.initiative_id for h in hits]]).fetchall()
+        for r in con.execute(
+            _TEXTS_SQL.format(ids=", ".join("?" * len(hits))), [h.initiative_id for h in hits]
+        ).fetchall()
     }
     per_hit = [_sentences(texts.get(h.initiative_id, "")) or [h.evidence_text] for h in hits]
     flat = [s for sents in per_hit for s in sents]
