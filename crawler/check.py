@@ -177,12 +177,16 @@ def _fetch(url: str, source: Source, *, opener, user_agent: str, delay: float, t
                                "check the host name")
         verdict = _robots_allow(url, user_agent, robots, opener, timeout)
         if verdict is None:
-            raise _Refused("robots.txt answers 5xx: the site is off limits (RFC 9309)",
+            raise _Refused("robots.txt answers 5xx or not at all: the site is off limits "
+                           "(RFC 9309)",
                            fix="retry later; tell the outlet if it lasts")
         if not verdict:
             raise _Refused("forbidden by robots.txt",
                            fix="robots.txt forbids this URL: use another discovery URL")
         reserved = _tdm_reserved(url, user_agent, robots, opener, timeout)
+        if reserved and not research_exception and \
+                _page_tdm_header(url, user_agent, opener, timeout) == "0":
+            reserved = ""  # the page's own header takes precedence over the file, as in the crawl
         if reserved:
             _reservation(reserved, notes, research_exception)
         wait = last_hit.get(host, 0.0) + delay - time.monotonic()
@@ -212,7 +216,8 @@ def _reservation(how: str, notes: list[str], research_exception: bool) -> None:
 
 
 def _robots_allow(url: str, user_agent: str, cache: dict, opener, timeout: float) -> bool | None:  # noqa: ANN001,E501
-    """True/False from robots.txt; None when it answers 5xx/429 (disallow all, RFC 9309)."""
+    """True/False from robots.txt; None when it answers 5xx/429 or not at all (disallow
+    all, RFC 9309). A 4xx means no robots.txt: everything allowed."""
     parts = urlsplit(url)
     root = f"{parts.scheme}://{parts.netloc}"
     if root not in cache:
@@ -225,12 +230,23 @@ def _robots_allow(url: str, user_agent: str, cache: dict, opener, timeout: float
         except urllib.error.HTTPError as exc:
             parser = "unavailable" if exc.code >= 500 or exc.code == 429 else None
         except (OSError, urllib.error.URLError):
-            parser = None  # no robots.txt: everything allowed, as for the crawl
+            parser = "unavailable"  # no answer at all: disallow all, as for the crawl
         cache[root] = parser
     parser = cache[root]
     if parser == "unavailable":
         return None
     return parser is None or parser.can_fetch(user_agent, url)
+
+
+def _page_tdm_header(url: str, user_agent: str, opener, timeout: float) -> str | None:  # noqa: ANN001
+    """The page's `tdm-reservation` header from a HEAD request; None if absent or failed."""
+    req = urllib.request.Request(url, headers={"User-Agent": user_agent}, method="HEAD")
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            value = resp.headers.get("tdm-reservation")
+    except (OSError, urllib.error.URLError):
+        return None
+    return value.strip() if value is not None else None
 
 
 def _tdm_reserved(url: str, user_agent: str, cache: dict, opener, timeout: float) -> str:  # noqa: ANN001

@@ -65,8 +65,9 @@ def source_problem(*, discovered: int, failed: Counter[str] | dict[str, int],
         return (f"tdm_reserved: the outlet reserves text-and-data mining ({tdm}); nothing is "
                 "fetched unless tdm_research_exception is set (docs/sources.md)")
     if failed.get("robots_unavailable"):
-        return ("robots_unavailable: robots.txt answered 5xx, so the whole site is off "
-                "limits for this run (RFC 9309); retry tomorrow, tell the outlet if it lasts")
+        return ("robots_unavailable: robots.txt answered 5xx or did not answer, so the whole "
+                "site is off limits for this run (RFC 9309); retry tomorrow, tell the outlet "
+                "if it lasts")
     if discovered == 0:
         if offsite_hosts:
             return (f"all_offsite: every article link points to {hosts}; add that host to "

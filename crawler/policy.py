@@ -2,14 +2,22 @@
 reservations (W3C TDMRep).
 
 - `StrictRobotsTxtMiddleware`: Scrapy's robots.txt middleware, plus RFC 9309 §2.3.1.3:
-  a robots.txt that answers 5xx (or 429) means "disallow all" for this run. Requests
-  to that host are refused with reason `robots_unavailable`.
+  an unreachable robots.txt means "disallow all" for this run. That is a 5xx (or 429)
+  answer, or no answer at all (timeout, connection refused, reset or closed before a
+  response): requests to that host are refused with reason `robots_unavailable`. When
+  the host cannot be resolved or fails TLS verification, its pages are refused with
+  that cause (`dns`, `tls`), which is what the operator has to fix. A 4xx such as 404
+  still means "no robots.txt, everything allowed" (RFC 9309 §2.3.1.3).
 - `TdmMiddleware`: reads `/.well-known/tdmrep.json` once per host (before the first
   page), the `tdm-reservation` response header on every response (then for the whole
   host) and `<meta name="tdm-reservation" content="1">` in HTML pages (that page). A reservation is
   recorded in the source's run summary and, unless the operator invokes the research
   exception (`tdm_research_exception = true` in the settings, see docs/sources.md),
   the host's pages are refused with reason `tdm_reserved`.
+  The page's own header takes precedence over the file (TDMRep): when the file
+  reserves a page's path, the page is first asked with a HEAD request, and a
+  `tdm-reservation: 0` answer lifts the file's reservation for that page only. An
+  HTML `<meta content="0">` cannot: reading it would mean downloading the reserved page.
 """
 
 from __future__ import annotations
@@ -22,11 +30,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.middlewares import Blocked
+from crawler.reasons import reason_for
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -40,26 +50,41 @@ _MAX_TDMREP_BYTES = 200_000
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """robots.txt answering 5xx/429 => the whole host is disallowed for this run."""
+    """robots.txt unreachable (5xx/429, or no answer) => the whole host is disallowed for
+    this run."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.unavailable: dict[str, int] = {}  # netloc -> robots.txt status
+        # netloc -> (reason, why), for hosts whose robots.txt could not be read
+        self.unavailable: dict[str, tuple[str, str]] = {}
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500 or response.status == 429:
-            self.unavailable[netloc] = response.status
+            self.unavailable[netloc] = ("robots_unavailable",
+                                        f"robots.txt answered {response.status}")
             log.warning("robots.txt of %s answered %d: nothing is fetched from it in this run",
                         netloc, response.status)
             response = response.replace(body=_DISALLOW_ALL)
         await super()._parse_robots(response, netloc, request)
 
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        # Scrapy reads a failed robots.txt download as "allow all"; RFC 9309 says an
+        # unreachable robots.txt is "disallow all". Our own refusals (IgnoreRequest:
+        # address guard, offsite...) keep their reason on the pages themselves.
+        if not isinstance(exc, IgnoreRequest):
+            code, detail = reason_for(exc)
+            reason = code if code in ("dns", "tls") else "robots_unavailable"
+            self.unavailable[netloc] = (reason, f"robots.txt could not be fetched ({code}: "
+                                                f"{detail[:200]})")
+            log.warning("robots.txt of %s could not be fetched (%s): nothing is fetched from "
+                        "it in this run", netloc, code)
+        super()._robots_error(exc, netloc)
+
     def process_request_2(self, rp: Any, request: Request) -> None:
-        status = self.unavailable.get(urlparse_cached(request).netloc)
-        if status is not None:
-            raise Blocked("robots_unavailable",
-                          f"robots.txt answered {status}: the host is off limits for this run "
-                          "(RFC 9309)")
+        unavailable = self.unavailable.get(urlparse_cached(request).netloc)
+        if unavailable is not None:
+            reason, why = unavailable
+            raise Blocked(reason, f"{why}: the host is off limits for this run (RFC 9309)")
         super().process_request_2(rp, request)
 
 
@@ -120,6 +145,12 @@ class TdmMiddleware:
         seen = self.by_header.get(netloc)
         if seen is None and tdm_reservation(await self._rules(request), url.path or "/"):
             seen = f"{TDMREP_PATH} reserves {url.path or '/'}"
+            if not self.research_exception:  # under the exception the page is fetched anyway
+                page_header = await self._page_header(request)
+                if page_header == b"0":
+                    return  # the page's own header takes precedence over the file
+                if header_reserves(page_header):
+                    seen = self.by_header.setdefault(netloc, "header tdm-reservation: 1")
         if seen is not None:
             self._reserved(request, seen)
 
@@ -146,6 +177,23 @@ class TdmMiddleware:
         if not self.research_exception:
             raise Blocked("tdm_reserved", f"the outlet reserves text-and-data mining ({how}); "
                           "set tdm_research_exception only if your organisation may invoke it")
+
+    async def _page_header(self, request: Request) -> bytes | None:
+        """The page's `tdm-reservation` header, from a HEAD request (None if absent or the
+        HEAD fails: the file's reservation then stands)."""
+        probe = Request(request.url, method="HEAD", callback=NO_CALLBACK,
+                        priority=request.priority, dont_filter=True,
+                        meta={"tdm_probe": True, "source_id": request.meta.get("source_id"),
+                              "dont_redirect": True, "max_retry_times": 0})
+        try:
+            response = await self.crawler.engine.download_async(probe)
+        except Exception as exc:  # noqa: BLE001 - no answer: no page-level override
+            log.debug("HEAD %s for its tdm-reservation failed: %s", request.url, exc)
+            return None
+        if response.status != 200:
+            return None
+        value = response.headers.get(b"tdm-reservation")
+        return value.strip() if value is not None else None
 
     async def _rules(self, request: Request) -> list[dict[str, Any]]:
         url = urlparse_cached(request)

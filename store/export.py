@@ -38,13 +38,16 @@ def export(con: Any, out_dir: str | Path, *, fmt: str) -> list[Path]:
 
 
 def export_jsonl(con: Any, target: Path) -> Path:
-    """One JSON object per stored article: the `veille analyze` contract + source_id + story."""
+    """One JSON object per stored article: the `veille analyze` contract + source_id, story
+    and paywalled (a subscribers-only teaser: analysed, but not the full article)."""
+    paywalled = dict(con.execute("SELECT url, coalesce(paywalled, false) FROM articles").fetchall())
     tmp = target.with_name(f".{target.name}.tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for analysis, source_id, story in iter_analyses(con):
             record = analysis.to_dict()
             record["source_id"] = source_id
             record["story"] = story
+            record["paywalled"] = bool(paywalled.get(analysis.source, False))
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     os.replace(tmp, target)
     return target

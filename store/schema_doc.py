@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from store.queries import PUBLIC_VIEWS
+
 SCHEMA_MD = Path(__file__).with_name("schema.md")
 
 _HEADER = """# The veille database
@@ -34,6 +36,10 @@ def describe(con: Any) -> dict[str, Any]:
         "SELECT view_name, comment FROM duckdb_views() "
         "WHERE NOT internal AND schema_name = 'main' ORDER BY view_oid"
     ).fetchall()
+    # Public views in their documented order: a view re-created by a later migration
+    # gets a new oid, which must not move it in schema.md.
+    rank = {name: n for n, name in enumerate(PUBLIC_VIEWS)}
+    views.sort(key=lambda v: rank.get(v[0], len(rank)))
     tables = con.execute(
         "SELECT table_name, comment FROM duckdb_tables() "
         "WHERE schema_name = 'main' ORDER BY table_oid"

@@ -16,8 +16,9 @@ PROBLEMS = {
     "(`veille sources check --source {sid}`), puis les corriger ou corriger article_pattern",
     "all_offsite": "tous les liens trouvés pointent hors des domaines autorisés : ajouter le "
     "nouvel hôte à allowed_domains (le journal a déménagé ?)",
-    "robots_unavailable": "le robots.txt du site répond en erreur (5xx) : rien n'est collecté "
-    "cette nuit (RFC 9309) ; réessayer demain, prévenir le journal si cela dure",
+    "robots_unavailable": "le robots.txt du site répond en erreur (5xx) ou ne répond pas : "
+    "rien n'est collecté cette nuit (RFC 9309) ; réessayer demain, prévenir le journal si "
+    "cela dure",
     "tdm_reserved": "le journal réserve la fouille de textes et de données (TDM) : rien n'est "
     "collecté, sauf si l'exception de recherche est invoquée (docs/sources.md)",
 }

@@ -127,6 +127,7 @@ def test_export_jsonl_is_the_analyze_contract(processed, analyzer, tmp_path):
         record = dict(by_url[page.url])
         assert record.pop("source_id") == page.source_id
         assert record.pop("story").startswith("s")
+        assert record.pop("paywalled") is False
         expected = analyzer.analyze(
             page.article, region_hint="24" if page.source_id == "berry" else "84"
         )
