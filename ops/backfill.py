@@ -50,12 +50,31 @@ def nightly_backfill(
     for key, value in conf.items():
         cmd += ["--set", f"{key}={json.dumps(value) if not isinstance(value, str) else value}"]
     env = _env(settings)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=seconds + 120)
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=seconds + 120,
+        preexec_fn=_die_with_parent,
+    )
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"backfill exited with {proc.returncode}: {proc.stderr.strip()[-800:]}")
     data = json.loads(proc.stdout)
     data["status"] = "partial" if data.get("failed") else "ok"
     return data
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: a SIGKILLed nightly must not leave its backfill running
+    (it would keep writing to the store the next run opens). Linux's PR_SET_PDEATHSIG."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except OSError:  # not glibc Linux: the time limit still ends the child
+        pass
 
 
 def _env(settings: Settings) -> dict[str, str]:

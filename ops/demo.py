@@ -27,6 +27,9 @@ FAST_OVERRIDES = [
     "CONCURRENT_REQUESTS_PER_DOMAIN=8",
 ]
 
+# A year of history on day one: the demo's nightly job backfills the sitemap archives.
+HISTORY_ENV = {"VEILLE_NIGHTLY_BACKFILL_PAGES": "2000", "VEILLE_BACKFILL_SINCE": "2019-01-01"}
+
 DEFAULT_PORT = 8765  # fixed: article URLs include the port, re-runs must find the same URLs
 
 
@@ -38,9 +41,7 @@ def demo_env(data_dir: Path) -> dict[str, str]:
         VEILLE_PUBLISHED_PATH=str(data_dir / "published" / "veille.duckdb"),
         VEILLE_LOG_DIR=str(data_dir / "logs"),
         VEILLE_DOWNLOAD_DELAY="0",
-        # A year of history on day one: the nightly job backfills the sitemap archives.
-        VEILLE_NIGHTLY_BACKFILL_PAGES="2000",
-        VEILLE_BACKFILL_SINCE="2019-01-01",
+        **HISTORY_ENV,
     )
 
 

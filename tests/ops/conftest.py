@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.demo import FAST_OVERRIDES
+from ops.demo import FAST_OVERRIDES, HISTORY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 VEILLE = (
@@ -35,6 +35,7 @@ def env_for(data: Path, **extra: str) -> dict[str, str]:
         VEILLE_PUBLISHED_PATH=str(data / "published" / "veille.duckdb"),
         VEILLE_LOG_DIR=str(data / "logs"),
         VEILLE_DOWNLOAD_DELAY="0",
+        **HISTORY_ENV,  # as the demo: the crawl's recent pages, then the year's archives
     )
     env.pop("VEILLE_CONFIG", None)
     env.update(extra)
