@@ -82,6 +82,7 @@ def backfill_warc(
     with crawl_lock(db_path), Writer.open(db_path) as w:
         _load_gazetteer(w.con)
         w.upsert_sources(sources)
+        w.mark_interrupted(kind="warc")  # we hold the lock: a 'running' one was killed
         run_id = w.start_run(kind="warc", sources=[s.id for s in sources])
         report = WarcReport(run_id=run_id, executor=executor, segments=len(segments))
         status = "failed"

@@ -112,6 +112,7 @@ class BackfillPipeline:
         self.context = ctx
         self.writer = self._stack.enter_context(Writer.open(ctx.db_path))
         self.writer.upsert_sources(ctx.sources.values())
+        self.writer.mark_interrupted(kind="backfill")  # we hold the crawl lock: those were killed
         ctx.run_id = self.writer.start_run(kind="backfill", sources=list(ctx.sources))
         ctx.frontier = Frontier(self.writer)
         ctx.frontier.sync()

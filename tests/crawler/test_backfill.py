@@ -180,6 +180,14 @@ def test_sigkill_at_random_moments_fetches_nothing_twice_and_misses_nothing(tmp_
         in_flight = any(hit.started <= k and hit.ended >= k - 2.0 for k in kills)
         assert in_flight, f"{path} fetched again although it was done before any kill"
     assert len(twice) <= len(kills)
+    from store.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        statuses = [r[0] for r in con.execute("SELECT status FROM crawl_runs").fetchall()]
+    finally:
+        con.close()
+    assert "running" not in statuses, statuses  # killed runs are marked at the next start
     print(
         f"{len(kills)} kills, {len(twice)} page(s) in flight at a kill fetched again, "
         f"{len(first)} URLs"
