@@ -30,14 +30,16 @@ REBUILD = (
     "$VEILLE_REALPRESS_CACHE at a copy"
 )
 
-# Pinned slightly under the better of the two measured runs (README); the lead adjusts
-# them after merging the NLP work. A drop below is a regression on unseen real press.
+# Pinned slightly under the better of the two measured runs: branch issue-12 at 6e87b6a
+# (README). Main at 7640f50 scored lower (initiatives 0.580, placed 0.308, figures 0.695),
+# so this gate needs the issue-12 NLP work merged; the lead adjusts the floors after merging.
+# A drop below them is a regression on unseen real press.
 FLOORS = {
-    ("relevance", "accuracy"): 0.89,
+    ("relevance", "accuracy"): 0.91,
     ("communes", "f1"): 0.92,
-    ("initiatives", "f1"): 0.56,
-    ("placed", "f1"): 0.29,
-    ("figures", "f1"): 0.67,
+    ("initiatives", "f1"): 0.60,
+    ("placed", "f1"): 0.45,
+    ("figures", "f1"): 0.73,
 }
 PRIMARY_RECALL_FLOOR = 0.94
 
