@@ -68,7 +68,7 @@ _ORIGIN_BEFORE = re.compile(
     r"[ée]tudiants?|externes?|"
     r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
     r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|comme|à l'image de|"
-    r"sur le mod[èe]le de|apr[èe]s|from|near|graduated)"
+    r"sur le mod[èe]le de|apr[èe]s|(nord|sud|est|ouest)(-est|-ouest)?|from|near|graduated)"
     r"(\s+([\w'-]+,?\s+|et |, ){0,3}?(de la |du |des |de |d'|in |at )?|\s+(à |au ))$",
     _FLAGS)
 # "venus de Châteaumeillant et de Culan": a list continues an origin.

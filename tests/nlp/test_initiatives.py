@@ -158,6 +158,50 @@ def test_vocabulary_families(pipe, text, expected):
     assert {i.type for i in _run(pipe, text)} == expected
 
 
+# Real-press round (docs/initiatives.md): patterns of journalistic French seen on a blind
+# set of regional articles, each written here in our own words.
+@pytest.mark.parametrize("text, expected", [
+    ("Le conseil départemental a choisi de salarier pendant deux ans trois généralistes.",
+     {"centre_de_sante"}),
+    ("La mairie prête une salle de l'ancienne école à une jeune médecin pour qu'elle s'installe.",
+     {"aide_installation"}),
+    ("La commune va construire deux cabinets et les mettre à disposition des praticiens.",
+     {"aide_installation"}),
+    ("Le maire met aussi à disposition un studio pour loger le futur médecin.",
+     {"aide_installation"}),
+    ("Des subventions de la Région visent à faciliter l'installation de généralistes.",
+     {"aide_installation"}),
+    ("L'adjointe cherchait de nouveaux médecins depuis des mois.", {"recrutement"}),
+    ("Les généralistes retraités du cabinet travaillent par roulement d'une demi-journée.",
+     {"temps_partage"}),
+    ("Trois matinées par semaine, le bourg accueille des permanences de deux médecins.",
+     {"cabinet_mobile"}),
+    ("Les futurs médecins pourront faire toutes leurs études de médecine en Corse.",
+     {"formation_internes"}),
+    ("Le ministère a publié une liste de 120 zones prioritaires pour les médecins.",
+     {"regulation"}),
+    ("La ministre a signé un pacte territoire-santé contre les déserts médicaux.",
+     {"regulation"}),
+    # ... and their traps.
+    ("Un patient témoigne avec émotion de son attente chez le médecin.", set()),
+    ("La vidéo promotionnelle du village vante son cadre aux jeunes médecins.", set()),
+    ("Pour les attirer, le bourg organise des rassemblements festifs entre soignants.", set()),
+    ("Trouver un généraliste, ce n'est pas simple ici, soupire une patiente.", set()),
+    ("Les médecins sont salariés par l'entreprise qui loue les cabines au pharmacien.", set()),
+    ("Le village a des atouts, avec sa maison de santé où exercent déjà trois infirmières.",
+     set()),
+    ("Il est médecin coordinateur des centres municipaux de santé du territoire.", set()),
+])
+def test_real_press_patterns(pipe, text, expected):
+    assert {i.type for i in _run(pipe, text)} == expected
+
+
+def test_a_landmark_named_by_compass_direction_is_not_where_it_happens(pipe):
+    text = "Le département a inauguré une antenne du centre de santé à Cluny, au nord de Mâcon."
+    inits = _run(pipe, text, {"Cluny": "71137", "Mâcon": "71270"})
+    assert _pairs(inits) == {("centre_de_sante", "71137")}
+
+
 def test_a_bare_read_also_heading_hides_the_next_line(pipe):
     text = ("Le maire de Mirande a pris un arrêté anti-désert médical.\n"
             "Lire aussi\n"
