@@ -68,9 +68,12 @@ _ORIGIN_BEFORE = re.compile(
     r"[ée]tudiants?|externes?|"
     r"form[ée]e?s?|n[ée]e?|natifs?|install[ée]e?s? jusqu'ici|"
     r"quitt\w+|arriv\w* de|pr[èe]s|autour|proximit[ée]|km|kilom[èe]tres|comme|à l'image de|"
-    r"sur le mod[èe]le de|apr[èe]s|(nord|sud|est|ouest)(-est|-ouest)?|from|near|graduated)"
+    r"sur le mod[èe]le de|apr[èe]s|from|near|graduated)"
     r"(\s+([\w'-]+,?\s+|et |, ){0,3}?(de la |du |des |de |d'|in |at )?|\s+(à |au ))$",
     _FLAGS)
+# A town named as a landmark by compass direction ("à l'ouest de Mâcon") is not where
+# the response happens.
+_COMPASS_BEFORE = re.compile(r"\b(nord|sud|est|ouest)(-est|-ouest)? (de |d')$", _FLAGS)
 # "venus de Châteaumeillant et de Culan": a list continues an origin.
 _LIST_GLUE = re.compile(r"\s*(,|et|ou|and|or)\s*(de la |du |des |de |d'|à |au )?\s*$", _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.
@@ -343,8 +346,11 @@ def _not_origins(text: str, mentions: list[_Mention]) -> list[_Mention]:
     """Mentions that may be where a response happens (not an origin, landmark, model)."""
     out, prev_origin, prev_end = [], False, -1
     for m in mentions:
-        origin = _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start) is not None or (
-            prev_origin and _LIST_GLUE.fullmatch(text, prev_end, m.start) is not None)
+        origin = (
+            _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start) is not None
+            or _COMPASS_BEFORE.search(text, max(0, m.start - 20), m.start) is not None
+            or (prev_origin and _LIST_GLUE.fullmatch(text, prev_end, m.start) is not None)
+        )
         if not origin:
             out.append(m)
         prev_origin, prev_end = origin, m.end

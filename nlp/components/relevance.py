@@ -50,6 +50,7 @@ class _Rules:
     french: re.Pattern[str]
     fee_strike_headline: re.Pattern[str]
     fee_strike_cause: re.Pattern[str]
+    pharmacy_story: re.Pattern[str] | None
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,8 @@ def _rules() -> _Rules:
                   frozenset(cfg.get("pharmacy_lemmas", ())),
                   alt("topic"), alt("negative"), alt("labour"), alt("foreign"),
                   re.compile(cfg["foreign_origin"], re.IGNORECASE), alt("french"),
-                  alt("fee_strike_headline"), alt("fee_strike_cause"))
+                  alt("fee_strike_headline"), alt("fee_strike_cause"),
+                  alt("pharmacy_story") if "pharmacy_story" in cfg else None)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class RelevanceFeatures:
     french_markers: float
     labour_sentences: int
     fee_strike: bool = False  # doctors striking over fees (headline strike + fees named)
-    pharmacy_mentions: int = 0  # pharmacies and pharmacists (another profession)
+    pharmacy_mentions: int = 0  # pharmacy words, in a story of pharmacies closing
 
 
 def features(doc: Doc) -> RelevanceFeatures:
@@ -113,6 +115,7 @@ def features(doc: Doc) -> RelevanceFeatures:
     topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(lowered, spans, i)
                for i, (s, e) in enumerate(spans)]
     communes = doc._.communes if Doc.has_extension("communes") else None
+    pharmacy_story = rules.pharmacy_story is not None and rules.pharmacy_story.search(low)
     return RelevanceFeatures(
         headline_topic=any(topical[:n_head]),
         headline_doctor=head_doctor,
@@ -130,7 +133,7 @@ def features(doc: Doc) -> RelevanceFeatures:
         labour_sentences=sum(1 for s, e in spans if rules.labour.search(low, s, e)),
         fee_strike=bool(rules.fee_strike_headline.search(low, 0, head_end)
                         and rules.fee_strike_cause.search(low)),
-        pharmacy_mentions=n_pharm,
+        pharmacy_mentions=n_pharm if pharmacy_story else 0,
     )
 
 
