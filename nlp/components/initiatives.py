@@ -73,7 +73,14 @@ _ORIGIN_BEFORE = re.compile(
     _FLAGS)
 # A town named as a landmark by compass direction ("à l'ouest de Mâcon") is not where
 # the response happens.
-_COMPASS_BEFORE = re.compile(r"\b(nord|sud|est|ouest)(-est|-ouest)? (de |d')$", _FLAGS)
+_COMPASS_BEFORE = re.compile(
+    r"\b((nord|sud|est|ouest)(-est|-ouest)? (de |d')|"
+    # a road between two towns ("sur la nationale entre Morlaix et Brest")
+    r"(route|voie|axe|autoroute|nationale|rn ?\d+)\b[^.]{0,25}\bentre |"
+    # the doctors of another town, who come to hold the consultations
+    r"(m[ée]decins?|g[ée]n[ée]ralistes?|praticiens?) (de |d'))$",
+    _FLAGS,
+)
 # "venus de Châteaumeillant et de Culan": a list continues an origin.
 _LIST_GLUE = re.compile(r"\s*(,|et|ou|and|or)\s*(de la |du |des |de |d'|à |au )?\s*$", _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.
@@ -327,6 +334,9 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
         ps, pe = spans[h.sentence - 1]
         found = _in(places, ps, pe)
     primary = list(dict.fromkeys(m.insee for m in mentions if m.primary))
+    # A city with arrondissements named where the article is about one of them (Paris
+    # for its 13th): the arrondissement.
+    found = [_arrondissement(f, primary) for f in found]
     if found and local and h.type in _SELF_TYPES and primary and not set(found) & set(primary):
         return primary[:1]
     if found:
@@ -340,6 +350,19 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
     if not primary and len({m.insee for m in places}) == 1:
         primary = [places[0].insee]
     return (primary if headline else primary[:1]) or [None]
+
+
+# Paris, Lyon, Marseille and the INSEE prefix of their arrondissements.
+_PLM = {"75056": "751", "69123": "6938", "13055": "132"}
+
+
+def _arrondissement(insee: str | None, primary: list[str]) -> str | None:
+    prefix = _PLM.get(insee or "")
+    if prefix:
+        for p in primary:
+            if p.startswith(prefix) and len(p) == 5:
+                return p
+    return insee
 
 
 def _not_origins(text: str, mentions: list[_Mention]) -> list[_Mention]:

@@ -191,9 +191,30 @@ def test_vocabulary_families(pipe, text, expected):
     ("Le village a des atouts, avec sa maison de santé où exercent déjà trois infirmières.",
      set()),
     ("Il est médecin coordinateur des centres municipaux de santé du territoire.", set()),
+    ("La directrice du centre communal d'action sociale réunit les aides à domicile.", set()),
+    ("Le projet de téléconsultation, lancé par la CPTS du canton, démarre en mai.",
+     {"telemedecine"}),
+    ("Le cabinet est prêt, mais le village n'a pas encore trouvé la perle rare.",
+     {"recrutement"}),
 ])
 def test_real_press_patterns(pipe, text, expected):
     assert {i.type for i in _run(pipe, text)} == expected
+
+
+def test_a_road_between_towns_and_the_doctors_home_town_are_not_where_it_happens(pipe):
+    road = "Sur la route entre Vierzon et Bourges, des panneaux cherchent un médecin pour Mehun."
+    inits = _run(pipe, road, {"Vierzon": "18279", "Bourges": "18033", "Mehun": "18141"})
+    assert _pairs(inits) == {("recrutement", "18141")}
+    visits = "Deux matinées par semaine, Lury accueille les permanences des médecins de Vierzon."
+    inits = _run(pipe, visits, {"Lury": "18133", "Vierzon": "18279"})
+    assert _pairs(inits) == {("cabinet_mobile", "18133")}
+
+
+def test_paris_named_for_an_arrondissement_story_is_the_arrondissement(pipe):
+    text = ("Paris 20e: des généralistes retraités à la rescousse\n\n"
+            "À Paris, une vingtaine de médecins se relaient chaque semaine au centre.")
+    inits = _run(pipe, text, {"Paris 20e": "75120", "Paris": "75056"}, primary="Paris 20e")
+    assert _pairs(inits) == {("temps_partage", "75120")}
 
 
 def test_a_landmark_named_by_compass_direction_is_not_where_it_happens(pipe):
