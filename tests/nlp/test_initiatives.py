@@ -192,6 +192,8 @@ def test_vocabulary_families(pipe, text, expected):
      set()),
     ("Il est médecin coordinateur des centres municipaux de santé du territoire.", set()),
     ("La directrice du centre communal d'action sociale réunit les aides à domicile.", set()),
+    # A "centre médical" is premises for private doctors unless it salaries them (GUIDE).
+    ("Le bourg a bâti un centre médical, mais aucun généraliste ne s'y est présenté.", set()),
     ("Le projet de téléconsultation, lancé par la CPTS du canton, démarre en mai.",
      {"telemedecine"}),
     ("Le cabinet est prêt, mais le village n'a pas encore trouvé la perle rare.",
