@@ -134,12 +134,17 @@ def _alt(patterns: list[str] | None) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+# Typographic apostrophes (most real press writes "l’installation"): the rules write "'".
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+
+
 def lower_text(text: str) -> str:
-    """`text` lowercased with the same offsets (a few characters grow when lowercased)."""
+    """`text` lowercased, apostrophes made plain, with the same offsets (a few characters
+    grow when lowercased)."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.translate(_APOSTROPHES)
 
 
 @lru_cache(maxsize=1)
@@ -198,6 +203,9 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
             if hit is None and rule.follow and rule.name in fired.get(i - 1, set()):
                 # "une quatrième structure sera livrée à Maurs": same type, new commune.
                 m = rule.follow.search(low, s, e)
+                # "elle est rattachée au centre de X": the parent, named in passing.
+                if m and rule.passing and _in_passing(rule.passing, low, s, e, m.start()):
+                    m = None
                 if m and _in(mentions, s, e):
                     hit = _Hit(rule.name, i, m.span(), weak=False)
             if hit is not None:
@@ -270,9 +278,15 @@ def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _
     return None
 
 
+# A site attached to a parent structure names the parent as a place (GUIDE: in passing).
+_ATTACHED = re.compile(r"\brattach[ée]e?s? (au|aux|à la|à l')\s*$", _FLAGS)
+
+
 def _in_passing(passing: re.Pattern[str], text: str, s: int, e: int, at: int) -> bool:
     """"Il consulte à la maison de santé": an existing structure named as a place, in a
     sentence where nothing happens to it (GUIDE: not an initiative)."""
+    if _ATTACHED.search(text, max(s, at - 40), at):
+        return True  # "rattachée au centre de santé de X": the parent site, whatever happens
     news = rules().news
     return (passing.search(text, max(s, at - 40), at) is not None
             and (news is None or news.search(text, s, e) is None))

@@ -176,7 +176,7 @@ def test_vocabulary_families(pipe, text, expected):
      {"temps_partage"}),
     ("Trois matinées par semaine, le bourg accueille des permanences de deux médecins.",
      {"cabinet_mobile"}),
-    ("Les futurs médecins pourront faire toutes leurs études de médecine en Corse.",
+    ("Les futurs médecins pourront faire l'intégralité de leurs études de médecine en Corse.",
      {"formation_internes"}),
     ("Le ministère a publié une liste de 120 zones prioritaires pour les médecins.",
      {"regulation"}),
@@ -192,6 +192,8 @@ def test_vocabulary_families(pipe, text, expected):
      set()),
     ("Il est médecin coordinateur des centres municipaux de santé du territoire.", set()),
     ("La directrice du centre communal d'action sociale réunit les aides à domicile.", set()),
+    ("L'antenne est rattachée au centre de santé départemental, qui a recruté dix médecins.",
+     set()),
     # A "centre médical" is premises for private doctors unless it salaries them (GUIDE).
     ("Le bourg a bâti un centre médical, mais aucun généraliste ne s'y est présenté.", set()),
     ("Le projet de téléconsultation, lancé par la CPTS du canton, démarre en mai.",
@@ -210,6 +212,16 @@ def test_a_road_between_towns_and_the_doctors_home_town_are_not_where_it_happens
     visits = "Deux matinées par semaine, Lury accueille les permanences des médecins de Vierzon."
     inits = _run(pipe, visits, {"Lury": "18133", "Vierzon": "18279"})
     assert _pairs(inits) == {("cabinet_mobile", "18133")}
+
+
+def test_typographic_apostrophes_and_attached_sites(pipe):
+    text = ("Une antenne du centre de santé départemental ouvre à Givry. "
+            "Elle est rattachée au centre de Chalon, qui salarie déjà douze médecins. "
+            "Le Département verse aussi une aide à l’installation.")
+    inits = _run(pipe, text, {"Givry": "71221", "Chalon": "71076"})
+    assert ("centre_de_sante", "71221") in _pairs(inits)
+    assert ("centre_de_sante", "71076") not in _pairs(inits)
+    assert "aide_installation" in {i.type for i in inits}
 
 
 def test_paris_named_for_an_arrondissement_story_is_the_arrondissement(pipe):
