@@ -135,7 +135,7 @@ def _alt(patterns: list[str] | None) -> re.Pattern[str] | None:
 
 
 # Typographic apostrophes (most real press writes "l’installation"): the rules write "'".
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
 
 
 def lower_text(text: str) -> str:
@@ -144,7 +144,7 @@ def lower_text(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return low.translate(_APOSTROPHES)
+    return low.translate(APOSTROPHES)
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.initiatives import lower_text
+from nlp.components.initiatives import APOSTROPHES, lower_text
 from nlp.components.initiatives import rules as initiative_rules
 from nlp.relevance import headline_sentences, sentence_spans
 from nlp.resources import load_toml
@@ -92,7 +92,7 @@ def features(doc: Doc) -> RelevanceFeatures:
     rules = _rules()
     # Patterns are written lowercase and matched case-insensitively on the original text
     # (the sentence splitter needs the capitals; str.lower() may shift offsets).
-    low = doc.text
+    low = doc.text.translate(APOSTROPHES)  # same offsets; the rules write "'"
     spans = sentence_spans(low)
     n_head = headline_sentences(spans, headline_end(doc))
     n_doc = n_care = n_vet = n_pharm = 0
