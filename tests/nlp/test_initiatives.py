@@ -186,6 +186,8 @@ def test_vocabulary_families(pipe, text, expected):
     ("Un patient témoigne avec émotion de son attente chez le médecin.", set()),
     ("La vidéo promotionnelle du village vante son cadre aux jeunes médecins.", set()),
     ("Pour les attirer, le bourg organise des rassemblements festifs entre soignants.", set()),
+    ("Une pétition pour attirer l'attention de l'ARS sur le départ du médecin circule.",
+     {"mobilisation"}),
     ("Trouver un généraliste, ce n'est pas simple ici, soupire une patiente.", set()),
     ("Les médecins sont salariés par l'entreprise qui loue les cabines au pharmacien.", set()),
     ("Le village a des atouts, avec sa maison de santé où exercent déjà trois infirmières.",
