@@ -71,6 +71,16 @@ _ORIGIN_BEFORE = re.compile(
     r"sur le mod[èe]le de|apr[èe]s|from|near|graduated)"
     r"(\s+([\w'-]+,?\s+|et |, ){0,3}?(de la |du |des |de |d'|in |at )?|\s+(à |au ))$",
     _FLAGS)
+# A town named as a landmark by compass direction ("à l'ouest de Mâcon") is not where
+# the response happens.
+_COMPASS_BEFORE = re.compile(
+    r"\b((nord|sud|est|ouest)(-est|-ouest)? (de |d')|"
+    # a road between two towns ("sur la nationale entre Morlaix et Brest")
+    r"(route|voie|axe|autoroute|nationale|rn ?\d+)\b[^.]{0,25}\bentre |"
+    # the doctors of another town, who come to hold the consultations
+    r"(m[ée]decins?|g[ée]n[ée]ralistes?|praticiens?) (de |d'))$",
+    _FLAGS,
+)
 # "venus de Châteaumeillant et de Culan": a list continues an origin.
 _LIST_GLUE = re.compile(r"\s*(,|et|ou|and|or)\s*(de la |du |des |de |d'|à |au )?\s*$", _FLAGS)
 # Actors (resources/actors.toml names) of measures wider than one town.
@@ -124,12 +134,17 @@ def _alt(patterns: list[str] | None) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+# Typographic apostrophes (most real press writes "l’installation"): the rules write "'".
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+
+
 def lower_text(text: str) -> str:
-    """`text` lowercased with the same offsets (a few characters grow when lowercased)."""
+    """`text` lowercased, apostrophes made plain, with the same offsets (a few characters
+    grow when lowercased)."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.translate(APOSTROPHES)
 
 
 @lru_cache(maxsize=1)
@@ -188,6 +203,9 @@ def find_initiatives(doc: Doc) -> list[Initiative]:
             if hit is None and rule.follow and rule.name in fired.get(i - 1, set()):
                 # "une quatrième structure sera livrée à Maurs": same type, new commune.
                 m = rule.follow.search(low, s, e)
+                # "elle est rattachée au centre de X": the parent, named in passing.
+                if m and rule.passing and _in_passing(rule.passing, low, s, e, m.start()):
+                    m = None
                 if m and _in(mentions, s, e):
                     hit = _Hit(rule.name, i, m.span(), weak=False)
             if hit is not None:
@@ -260,9 +278,15 @@ def _match(rule: TypeRule, text: str, spans: list[tuple[int, int]], i: int) -> _
     return None
 
 
+# A site attached to a parent structure names the parent as a place (GUIDE: in passing).
+_ATTACHED = re.compile(r"\brattach[ée]e?s? (au|aux|à la|à l')\s*$", _FLAGS)
+
+
 def _in_passing(passing: re.Pattern[str], text: str, s: int, e: int, at: int) -> bool:
     """"Il consulte à la maison de santé": an existing structure named as a place, in a
     sentence where nothing happens to it (GUIDE: not an initiative)."""
+    if _ATTACHED.search(text, max(s, at - 40), at):
+        return True  # "rattachée au centre de santé de X": the parent site, whatever happens
     news = rules().news
     return (passing.search(text, max(s, at - 40), at) is not None
             and (news is None or news.search(text, s, e) is None))
@@ -324,6 +348,9 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
         ps, pe = spans[h.sentence - 1]
         found = _in(places, ps, pe)
     primary = list(dict.fromkeys(m.insee for m in mentions if m.primary))
+    # A city with arrondissements named where the article is about one of them (Paris
+    # for its 13th): the arrondissement.
+    found = [_arrondissement(f, primary) for f in found]
     if found and local and h.type in _SELF_TYPES and primary and not set(found) & set(primary):
         return primary[:1]
     if found:
@@ -339,12 +366,28 @@ def _communes(text: str, spans: list[tuple[int, int]], h: _Hit, mentions: list[_
     return (primary if headline else primary[:1]) or [None]
 
 
+# Paris, Lyon, Marseille and the INSEE prefix of their arrondissements.
+_PLM = {"75056": "751", "69123": "6938", "13055": "132"}
+
+
+def _arrondissement(insee: str | None, primary: list[str]) -> str | None:
+    prefix = _PLM.get(insee or "")
+    if prefix:
+        for p in primary:
+            if p.startswith(prefix) and len(p) == 5:
+                return p
+    return insee
+
+
 def _not_origins(text: str, mentions: list[_Mention]) -> list[_Mention]:
     """Mentions that may be where a response happens (not an origin, landmark, model)."""
     out, prev_origin, prev_end = [], False, -1
     for m in mentions:
-        origin = _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start) is not None or (
-            prev_origin and _LIST_GLUE.fullmatch(text, prev_end, m.start) is not None)
+        origin = (
+            _ORIGIN_BEFORE.search(text, max(0, m.start - 60), m.start) is not None
+            or _COMPASS_BEFORE.search(text, max(0, m.start - 20), m.start) is not None
+            or (prev_origin and _LIST_GLUE.fullmatch(text, prev_end, m.start) is not None)
+        )
         if not origin:
             out.append(m)
         prev_origin, prev_end = origin, m.end

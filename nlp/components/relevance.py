@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.initiatives import lower_text
+from nlp.components.initiatives import APOSTROPHES, lower_text
 from nlp.components.initiatives import rules as initiative_rules
 from nlp.relevance import headline_sentences, sentence_spans
 from nlp.resources import load_toml
@@ -41,6 +41,7 @@ class _Rules:
     doctor_lemmas: frozenset[str]
     care_lemmas: frozenset[str]
     vet_lemmas: frozenset[str]
+    pharmacy_lemmas: frozenset[str]
     topic: re.Pattern[str]
     negative: re.Pattern[str]
     labour: re.Pattern[str]
@@ -49,6 +50,7 @@ class _Rules:
     french: re.Pattern[str]
     fee_strike_headline: re.Pattern[str]
     fee_strike_cause: re.Pattern[str]
+    pharmacy_story: re.Pattern[str] | None
 
 
 @lru_cache(maxsize=1)
@@ -61,9 +63,11 @@ def _rules() -> _Rules:
     numeric = {k: float(v) for k, v in cfg.items() if isinstance(v, int | float)}
     return _Rules(numeric, frozenset(cfg["doctor_lemmas"]), frozenset(cfg["care_lemmas"]),
                   frozenset(cfg["vet_lemmas"]),
+                  frozenset(cfg.get("pharmacy_lemmas", ())),
                   alt("topic"), alt("negative"), alt("labour"), alt("foreign"),
                   re.compile(cfg["foreign_origin"], re.IGNORECASE), alt("french"),
-                  alt("fee_strike_headline"), alt("fee_strike_cause"))
+                  alt("fee_strike_headline"), alt("fee_strike_cause"),
+                  alt("pharmacy_story") if "pharmacy_story" in cfg else None)
 
 
 @dataclass(frozen=True)
@@ -81,16 +85,17 @@ class RelevanceFeatures:
     french_markers: float
     labour_sentences: int
     fee_strike: bool = False  # doctors striking over fees (headline strike + fees named)
+    pharmacy_mentions: int = 0  # pharmacy words, in a story of pharmacies closing
 
 
 def features(doc: Doc) -> RelevanceFeatures:
     rules = _rules()
     # Patterns are written lowercase and matched case-insensitively on the original text
     # (the sentence splitter needs the capitals; str.lower() may shift offsets).
-    low = doc.text
+    low = doc.text.translate(APOSTROPHES)  # same offsets; the rules write "'"
     spans = sentence_spans(low)
     n_head = headline_sentences(spans, headline_end(doc))
-    n_doc = n_care = n_vet = 0
+    n_doc = n_care = n_vet = n_pharm = 0
     head_end = spans[n_head - 1][1] if spans else 0
     head_doctor = False
     for token in doc:
@@ -102,12 +107,15 @@ def features(doc: Doc) -> RelevanceFeatures:
             n_doc += 1
         elif forms & rules.vet_lemmas:
             n_vet += 1
+        elif forms & rules.pharmacy_lemmas:
+            n_pharm += 1
         elif forms & rules.care_lemmas:
             n_care += 1
     lowered = lower_text(low)  # the initiative rules read lowercased text
     topical = [bool(rules.topic.search(low, s, e)) or _initiative_cue(lowered, spans, i)
                for i, (s, e) in enumerate(spans)]
     communes = doc._.communes if Doc.has_extension("communes") else None
+    pharmacy_story = rules.pharmacy_story is not None and rules.pharmacy_story.search(low)
     return RelevanceFeatures(
         headline_topic=any(topical[:n_head]),
         headline_doctor=head_doctor,
@@ -125,6 +133,7 @@ def features(doc: Doc) -> RelevanceFeatures:
         labour_sentences=sum(1 for s, e in spans if rules.labour.search(low, s, e)),
         fee_strike=bool(rules.fee_strike_headline.search(low, 0, head_end)
                         and rules.fee_strike_cause.search(low)),
+        pharmacy_mentions=n_pharm if pharmacy_story else 0,
     )
 
 
@@ -155,6 +164,9 @@ def score(f: RelevanceFeatures) -> float:
     z += w["negative_sentence"] * min(f.negative_sentences, cap)
     if f.vet_mentions >= 2 and 2 * f.vet_mentions >= f.doctor_mentions:
         z += w["vet_dominant"]
+    # GUIDE: a story about another profession only (pharmacies) is off topic.
+    if f.pharmacy_mentions >= 3 and f.pharmacy_mentions >= 2 * f.doctor_mentions:
+        z += w.get("pharmacy_dominant", 0.0)
     if f.foreign_mentions >= 2 and f.foreign_mentions > f.french_markers:
         z += w["foreign_dominant"]
     if f.labour_sentences >= 2 and f.labour_sentences >= f.topic_sentences:

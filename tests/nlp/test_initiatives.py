@@ -158,6 +158,87 @@ def test_vocabulary_families(pipe, text, expected):
     assert {i.type for i in _run(pipe, text)} == expected
 
 
+# Real-press round (docs/initiatives.md): patterns of journalistic French seen on a blind
+# set of regional articles, each written here in our own words.
+@pytest.mark.parametrize("text, expected", [
+    ("Le conseil départemental a choisi de salarier pendant deux ans trois généralistes.",
+     {"centre_de_sante"}),
+    ("La mairie prête une salle de l'ancienne école à une jeune médecin pour qu'elle s'installe.",
+     {"aide_installation"}),
+    ("La commune va construire deux cabinets et les mettre à disposition des praticiens.",
+     {"aide_installation"}),
+    ("Le maire met aussi à disposition un studio pour loger le futur médecin.",
+     {"aide_installation"}),
+    ("Des subventions de la Région visent à faciliter l'installation de généralistes.",
+     {"aide_installation"}),
+    ("L'adjointe cherchait de nouveaux médecins depuis des mois.", {"recrutement"}),
+    ("Les généralistes retraités du cabinet travaillent par roulement d'une demi-journée.",
+     {"temps_partage"}),
+    ("Trois matinées par semaine, le bourg accueille des permanences de deux médecins.",
+     {"cabinet_mobile"}),
+    ("Les futurs médecins pourront faire l'intégralité de leurs études de médecine en Corse.",
+     {"formation_internes"}),
+    ("Le ministère a publié une liste de 120 zones prioritaires pour les médecins.",
+     {"regulation"}),
+    ("La ministre a signé un pacte territoire-santé contre les déserts médicaux.",
+     {"regulation"}),
+    # ... and their traps.
+    ("Un patient témoigne avec émotion de son attente chez le médecin.", set()),
+    ("La vidéo promotionnelle du village vante son cadre aux jeunes médecins.", set()),
+    ("Pour les attirer, le bourg organise des rassemblements festifs entre soignants.", set()),
+    ("Une pétition pour attirer l'attention de l'ARS sur le départ du médecin circule.",
+     {"mobilisation"}),
+    ("Trouver un généraliste, ce n'est pas simple ici, soupire une patiente.", set()),
+    ("Les médecins sont salariés par l'entreprise qui loue les cabines au pharmacien.", set()),
+    ("Le village a des atouts, avec sa maison de santé où exercent déjà trois infirmières.",
+     set()),
+    ("Il est médecin coordinateur des centres municipaux de santé du territoire.", set()),
+    ("La directrice du centre communal d'action sociale réunit les aides à domicile.", set()),
+    ("L'antenne est rattachée au centre de santé départemental, qui a recruté dix médecins.",
+     set()),
+    # A "centre médical" is premises for private doctors unless it salaries them (GUIDE).
+    ("Le bourg a bâti un centre médical, mais aucun généraliste ne s'y est présenté.", set()),
+    ("Le projet de téléconsultation, lancé par la CPTS du canton, démarre en mai.",
+     {"telemedecine"}),
+    ("Le cabinet est prêt, mais le village n'a pas encore trouvé la perle rare.",
+     {"recrutement"}),
+])
+def test_real_press_patterns(pipe, text, expected):
+    assert {i.type for i in _run(pipe, text)} == expected
+
+
+def test_a_road_between_towns_and_the_doctors_home_town_are_not_where_it_happens(pipe):
+    road = "Sur la route entre Vierzon et Bourges, des panneaux cherchent un médecin pour Mehun."
+    inits = _run(pipe, road, {"Vierzon": "18279", "Bourges": "18033", "Mehun": "18141"})
+    assert _pairs(inits) == {("recrutement", "18141")}
+    visits = "Deux matinées par semaine, Lury accueille les permanences des médecins de Vierzon."
+    inits = _run(pipe, visits, {"Lury": "18133", "Vierzon": "18279"})
+    assert _pairs(inits) == {("cabinet_mobile", "18133")}
+
+
+def test_typographic_apostrophes_and_attached_sites(pipe):
+    text = ("Une antenne du centre de santé départemental ouvre à Givry. "
+            "Elle est rattachée au centre de Chalon, qui salarie déjà douze médecins. "
+            "Le Département verse aussi une aide à l’installation.")
+    inits = _run(pipe, text, {"Givry": "71221", "Chalon": "71076"})
+    assert ("centre_de_sante", "71221") in _pairs(inits)
+    assert ("centre_de_sante", "71076") not in _pairs(inits)
+    assert "aide_installation" in {i.type for i in inits}
+
+
+def test_paris_named_for_an_arrondissement_story_is_the_arrondissement(pipe):
+    text = ("Paris 20e: des généralistes retraités à la rescousse\n\n"
+            "À Paris, une vingtaine de médecins se relaient chaque semaine au centre.")
+    inits = _run(pipe, text, {"Paris 20e": "75120", "Paris": "75056"}, primary="Paris 20e")
+    assert _pairs(inits) == {("temps_partage", "75120")}
+
+
+def test_a_landmark_named_by_compass_direction_is_not_where_it_happens(pipe):
+    text = "Le département a inauguré une antenne du centre de santé à Cluny, au nord de Mâcon."
+    inits = _run(pipe, text, {"Cluny": "71137", "Mâcon": "71270"})
+    assert _pairs(inits) == {("centre_de_sante", "71137")}
+
+
 def test_a_bare_read_also_heading_hides_the_next_line(pipe):
     text = ("Le maire de Mirande a pris un arrêté anti-désert médical.\n"
             "Lire aussi\n"

@@ -103,6 +103,25 @@ def test_component_penalises_vets_and_medical_deserts_abroad():
     assert belgium._.relevant is False
 
 
+def test_component_penalises_pharmacy_only_stories_and_fee_strikes():
+    import nlp.components.relevance  # noqa: F401
+
+    nlp = _blank_relevance()
+    pharmacy = nlp(
+        "La dernière pharmacie du bourg menacée\n\n"
+        "La pharmacie du village pourrait fermer. Les pharmaciens font signer une pétition "
+        "contre les déserts pharmaceutiques. Une officine sur quatre est en difficulté. "
+        "Un médecin passe parfois."
+    )
+    strike = nlp(
+        "Les généralistes en grève cette semaine\n\n"
+        "Les médecins généralistes ferment leur cabinet. Ils veulent que le prix de la "
+        "consultation passe de 26 à 30 euros. Les patients devront attendre."
+    )
+    assert pharmacy._.relevant is False
+    assert strike._.relevant is False
+
+
 def test_hospitalier_is_not_italy_and_a_doctors_origin_is_not_abroad():
     """Foreign places match at word starts only, and "médecin algérien" is recruitment."""
     from nlp.components.relevance import _foreign, _rules
