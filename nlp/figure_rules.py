@@ -72,6 +72,9 @@ class FigureRules:
     range_between: re.Pattern[str]
     range_entre: re.Pattern[str]
     pronoun_count: re.Pattern[str]
+    doctors_aged: re.Pattern[str]
+    rooms_before: re.Pattern[str]
+    rooms_head: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -140,6 +143,9 @@ def load_rules(resource: str = "figures") -> FigureRules:
         range_between=c(time["range_between"]),
         range_entre=c(time["range_entre"]),
         pronoun_count=c(ana["pronoun_count"]),
+        doctors_aged=c(time["doctors_aged"]),
+        rooms_before=c(heads["rooms_before"]),
+        rooms_head=c(heads["rooms_head"]),
     )
 
 

@@ -39,6 +39,8 @@ _BEFORE = 50  # and before it
 _SCALED = re.compile(r"(?:millions?|milliards?|billions?|thousand|aines?|iers?)$", _I)
 _PARTITIVE = re.compile(r"\s+(?:des|d['’]entre\s+les|of\s+the)\s+", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
+_SCALE_TAIL = re.compile(r"(?:mille|millions?|milliards?)$", _I)
+_SCALES = {"mille": 1e3, "million": 1e6, "milliard": 1e9}
 
 
 @Language.factory(
@@ -176,10 +178,14 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if partitive and nxt.start == n.end + partitive.end():
         # "trois des cinq médecins": the part takes the kind of the whole
         whole = _head(text[nxt.end : nxt.end + _WINDOW], text[nxt.start : nxt.end], r)
+        if whole is not None and _rooms(text, nxt, r):
+            return None
         if whole is not None and whole[0] in r.anaphora_kinds:
             return whole[0], n.value, start, n.end, n.end
     if head is not None:
         kind, head_end = head
+        if kind == "structures" and _rooms(text, n, r):
+            return None
         if kind in r.anaphora_kinds and r.ratio_after.match(after[head_end:]):
             return None
         # The health context may sit in the sentence before ("Un pôle santé ... financé
@@ -191,6 +197,9 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
             return None
         return kind, n.value, start, n.end + head_end, n.end
     if n.value != int(n.value):
+        # a decimal is bare only when compared: "53,8 ans (contre 50,3 au niveau national)"
+        if r.before_compare.search(before):
+            return _anaphora(text, n, before, after, r, doc, found, sent, start)
         return None
     for kind, pattern in r.predicates:
         if pattern.search(before) and not _noun_at(doc, n.end):
@@ -203,6 +212,12 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if en_verb and r.en_verb_context.search(text[max(0, n.start - 400) : n.start]):
         return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
     return _anaphora(text, n, before, after, r, doc, found, sent, start)
+
+
+def _rooms(text: str, n: NumberSpan, r: FigureRules) -> bool:
+    """"un bâtiment de quatre cabinets", "deux des quatre cabines": rooms, not facilities."""
+    return bool(r.rooms_head.match(text[n.end : n.end + _WINDOW])
+                and r.rooms_before.search(text[max(0, n.start - _BEFORE) : n.start]))
 
 
 _RATE_BASES = {100.0, 1_000.0, 10_000.0, 100_000.0}
@@ -252,10 +267,20 @@ def _range(text: str, n: NumberSpan, nxt: NumberSpan | None, before: str,
         whole = NumberSpan(n.start, nxt.end, nxt.value, spelled=nxt.spelled)
         upper = _time_figure(text, whole, before, text[nxt.end : nxt.end + _WINDOW], unit,
                              bounds, r, n.start)
-    if upper is None or upper[0] in {"age", "densite"}:
-        return None  # age ranges describe a population, not a doctor
+    if upper is None or upper[0] == "densite":
+        return None
+    if upper[0] == "age" and not r.doctors_aged.search(before):
+        return None  # age ranges describe a population, unless named doctors' ("âgés de")
     kind, value, _s, end, consumed = upper
-    if kind == "duree":
+    scale = _SCALE_TAIL.search(text[nxt.start : nxt.end])
+    if scale and not _SCALE_TAIL.search(text[n.start : n.end]):
+        # "entre quatre et cinq mille euros", "2 à 3 millions": the scale is shared
+        factor = _SCALES[scale.group().lower().rstrip("s")]
+        if n.value < 1000 <= factor:
+            value = n.value * factor * (value / nxt.value)
+        else:
+            value = n.value * value / nxt.value
+    elif kind == "duree":
         value = value / nxt.value * n.value  # same unit as the upper bound
     elif value != nxt.value:
         value = n.value * value / nxt.value  # a scale word on the upper bound only

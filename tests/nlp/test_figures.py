@@ -91,6 +91,19 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("La commune compte 8.200 habitants.", [("habitants", 8200)]),
         ("On compte 68 généralistes pour 100 000 habitants, contre 85 en France.",
          [("densite", 68), ("densite", 85)]),
+        # Real-press patterns (written by us): shared scales, doctors' age ranges, compared
+        # averages and decimals.
+        ("Le salaire proposé va de quatre à cinq mille euros nets.", [("montant", 4000)]),
+        ("Le projet coûtera entre 2 et 3 millions d'euros.", [("montant", 2_000_000)]),
+        ("Sept généralistes âgés de 64 à 71 ans assurent les gardes.",
+         [("medecins", 7), ("age", 64)]),
+        ("Le canton compte 52 généralistes pour 100 000 habitants, contre une moyenne "
+         "régionale de 88.", [("densite", 52), ("densite", 88)]),
+        ("La maison de santé regroupe 14 professionnels : infirmiers, kinés.",
+         [("medecins", 14)]),
+        ("L'Etat veut ouvrir 3000 maisons France Santé.", [("structures", 3000)]),
+        ("Les médecins du secteur ont un âge moyen de 57,2 ans (contre 51,6 en France).",
+         [("age", 57.2), ("age", 51.6)]),
     ],
 )
 def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
@@ -128,6 +141,13 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Abonnez-vous pour 1 euro le premier mois.",
         "Nous avons reçu 300 appels en une semaine.",
         "Une patiente de 82 ans attend depuis le 1er janvier.",
+        # rooms of one building, students, careers and retirements (real-press patterns)
+        "La mairie construit un bâtiment de quatre cabinets médicaux.",
+        "Le pôle réserve deux des cinq cabines à un généraliste.",
+        "Le doyen a réuni une quarantaine de futurs médecins.",
+        "J'étais généraliste depuis 38 ans quand j'ai fermé.",
+        "Il était à la retraite depuis deux ans quand la mairie l'a appelé.",
+        "Le département va salarier pendant quatre ans des médecins.",
     ],
 )
 def test_not_figures(text: str) -> None:
