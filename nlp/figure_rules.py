@@ -75,6 +75,9 @@ class FigureRules:
     doctors_aged: re.Pattern[str]
     rooms_before: re.Pattern[str]
     rooms_head: re.Pattern[str]
+    duree_ago: re.Pattern[str]
+    en_count: re.Pattern[str]
+    duree_ago_context: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -146,6 +149,9 @@ def load_rules(resource: str = "figures") -> FigureRules:
         doctors_aged=c(time["doctors_aged"]),
         rooms_before=c(heads["rooms_before"]),
         rooms_head=c(heads["rooms_head"]),
+        duree_ago=c(time["duree_ago"]),
+        en_count=c(ana["en_count"]),
+        duree_ago_context=c(time["duree_ago_context"]),
     )
 
 

@@ -146,6 +146,8 @@ def _approx_numbers(text: str, taken: list[NumberSpan]) -> list[NumberSpan]:
     out = []
     for m in approx_re.finditer(text):
         mult = m.group("mult")
+        if mult is None and m.group("noun").lower().endswith("s"):
+            continue  # "des milliers d'habitants", "des dizaines de patients": no number
         if mult is None or mult.lower() in {"un", "une"}:
             factor = 1.0
         elif mult.isdigit():

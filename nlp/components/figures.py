@@ -40,6 +40,7 @@ _SCALED = re.compile(r"(?:millions?|milliards?|billions?|thousand|aines?|iers?)$
 _PARTITIVE = re.compile(r"\s+(?:des|d['’]entre\s+les|of\s+the)\s+", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
 _SCALE_TAIL = re.compile(r"(?:mille|millions?|milliards?)$", _I)
+_HALF = re.compile(r"\s+et\s+demie?\b", _I)
 _SCALES = {"mille": 1e3, "million": 1e6, "milliard": 1e9}
 
 
@@ -208,6 +209,10 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if (pronoun and n.value == int(n.value) and not _noun_at(doc, n.end)
             and r.doctor_context.search(text[max(0, n.start - 150) : n.start])):
         return "medecins", n.value, n.start, n.end, n.end  # "ils ne sont plus que deux"
+    en_count = r.en_count.search(before)  # "d'en recruter deux", doctors named before
+    if (en_count and not _noun_at(doc, n.end) and not r.en_verb.search(before)
+            and r.doctor_context.search(text[max(0, n.start - 150) : n.start])):
+        return "medecins", n.value, n.start - len(en_count.group()), n.end, n.end
     en_verb = r.en_verb.search(before)  # "il en verra trente-huit", near a doctor
     if en_verb and r.en_verb_context.search(text[max(0, n.start - 400) : n.start]):
         return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
@@ -323,6 +328,11 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
     if unit is None:
         return None
     days = r.time_units.get(word)
+    half = _HALF.match(tail)
+    value = n.value
+    if half and days:  # "un an et demi" -> 1.5 years
+        value, unit_end = n.value + 0.5, unit_end + half.end()
+        tail = text[unit_end : unit_end + _WINDOW]
     if (r.career_after.match(tail) or r.career_sentence.search(sentence)) and not (
             r.access_sentence.search(sentence) or r.duree_after.match(tail)
             or r.duree_before.search(before)):
@@ -334,13 +344,16 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
     during = r.duree_during.search(before)
     if trigger is None and during and not r.recurring_after.match(tail):
         trigger = during
+    ago = r.duree_ago.search(before)  # "l'annonce passée il y a un an reste sans réponse"
+    if trigger is None and ago and r.duree_ago_context.search(sentence):
+        trigger = ago
     waiting = r.duree_sentence.search(text[bounds[0] : n.start]) and not r.duree_period.search(
         before)
     if days == 1 and n.value >= 5 and re.match(r"\s*par\s+semaine", tail, _I):
         return None  # "cinq jours par semaine" is a working week, not a visit
     if days and (trigger or waiting or r.duree_after.match(tail)):
         d_start = n.start - len(trigger.group()) if trigger else start
-        return "duree", n.value * days, d_start, unit_end, unit_end
+        return "duree", value * days, d_start, unit_end, unit_end
     return None
 
 

@@ -102,6 +102,10 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("La maison de santé regroupe 14 professionnels : infirmiers, kinés.",
          [("medecins", 14)]),
         ("L'Etat veut ouvrir 3000 maisons France Santé.", [("structures", 3000)]),
+        ("Le village attend un médecin. L'annonce publiée il y a un an est restée sans "
+         "réponse.", [("duree", 365)]),
+        ("Deux ans et demi qu'ils n'ont plus de médecin traitant.", [("duree", 912.5)]),
+        ("Faute de généralistes, la mairie voudrait en recruter trois.", [("medecins", 3)]),
         ("Les médecins du secteur ont un âge moyen de 57,2 ans (contre 51,6 en France).",
          [("age", 57.2), ("age", 51.6)]),
     ],
@@ -148,6 +152,8 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "J'étais généraliste depuis 38 ans quand j'ai fermé.",
         "Il était à la retraite depuis deux ans quand la mairie l'a appelé.",
         "Le département va salarier pendant quatre ans des médecins.",
+        "Il y a deux ans, le maire a inauguré la salle des fêtes.",
+        "Des milliers d'habitants attendent un généraliste.",
     ],
 )
 def test_not_figures(text: str) -> None:
