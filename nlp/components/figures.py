@@ -315,7 +315,7 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         age_trigger
         and not (n.spelled and n.value == 1)
         and 18 <= n.value < 100
-        and r.doctor_context.search(_age_context(text, bounds, age_trigger.group()))
+        and _doctor_named(_age_context(text, bounds, age_trigger.group()), r)
         and not r.child_context.search(sentence)
         and not r.range_after.match(tail)
         and not r.range_before.search(before)
@@ -355,6 +355,21 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         d_start = n.start - len(trigger.group()) if trigger else start
         return "duree", value * days, d_start, unit_end, unit_end
     return None
+
+
+_PATIENT_SIDE = re.compile(r"\bchez\s+(?:le|un|son|sa|mon|ma|leur|ton|votre|notre)\s+$", _I)
+
+
+def _doctor_named(context: str, r: FigureRules) -> bool:
+    """A doctor in the context, not only as where a patient goes ("chez le médecin",
+    "son médecin traitant"): "Marie, 36 ans, ... aller chez le médecin" is a patient's age."""
+    for m in r.doctor_context.finditer(context):
+        if _PATIENT_SIDE.search(context[max(0, m.start() - 20) : m.start()]):
+            continue
+        if re.match(r"\s+traitant", context[m.end() : m.end() + 12], _I):
+            continue
+        return True
+    return False
 
 
 def _threshold(before: str, trigger: str) -> bool:

@@ -106,6 +106,8 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
          "réponse.", [("duree", 365)]),
         ("Deux ans et demi qu'ils n'ont plus de médecin traitant.", [("duree", 912.5)]),
         ("Faute de généralistes, la mairie voudrait en recruter trois.", [("medecins", 3)]),
+        ("Le département compte 61 cabinets de généralistes pour 100 000 habitants.",
+         [("densite", 61)]),
         ("Les médecins du secteur ont un âge moyen de 57,2 ans (contre 51,6 en France).",
          [("age", 57.2), ("age", 51.6)]),
     ],
@@ -154,6 +156,7 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Le département va salarier pendant quatre ans des médecins.",
         "Il y a deux ans, le maire a inauguré la salle des fêtes.",
         "Des milliers d'habitants attendent un généraliste.",
+        "Paul, 41 ans, sort de chez le médecin avec une ordonnance.",
     ],
 )
 def test_not_figures(text: str) -> None:
