@@ -77,6 +77,8 @@ class FigureRules:
     rooms_head: re.Pattern[str]
     duree_ago: re.Pattern[str]
     en_count: re.Pattern[str]
+    after_time: re.Pattern[str]
+    count_change: re.Pattern[str]
     duree_ago_context: re.Pattern[str]
 
 
@@ -151,6 +153,8 @@ def load_rules(resource: str = "figures") -> FigureRules:
         rooms_head=c(heads["rooms_head"]),
         duree_ago=c(time["duree_ago"]),
         en_count=c(ana["en_count"]),
+        after_time=c(ana["after_time"]),
+        count_change=c(ana["count_change"]),
         duree_ago_context=c(time["duree_ago_context"]),
     )
 

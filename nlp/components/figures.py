@@ -40,6 +40,7 @@ _SCALED = re.compile(r"(?:millions?|milliards?|billions?|thousand|aines?|iers?)$
 _PARTITIVE = re.compile(r"\s+(?:des|d['’]entre\s+les|of\s+the)\s+", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
 _SCALE_TAIL = re.compile(r"(?:mille|millions?|milliards?)$", _I)
+_ONLY = re.compile(r"\bn(?:e\s|['’]\s*)[^.;,]{0,40}\bqu['’]\s*$", _I)
 _HALF = re.compile(r"\s+et\s+demie?\b", _I)
 _SCALES = {"mille": 1e3, "million": 1e6, "milliard": 1e9}
 
@@ -170,8 +171,9 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
             and n.value == int(n.value) and not n.spelled):
         return "habitants", n.value, start, n.end + population.end(), n.end
     # "un médecin", "une maison de santé": an article, not a count; "un seul" counts.
-    if n.spelled and n.value == 1 and not re.match(r"\s+seule?s?\b", after, _I):
-        return None
+    if (n.spelled and n.value == 1 and not re.match(r"\s+seule?s?\b", after, _I)
+            and not _ONLY.search(before)):
+        return None  # "il n'y a plus qu'un médecin" counts
     if before.rstrip().endswith("€"):
         return "montant", n.value, start - len(before) + len(before.rstrip()) - 1, n.end, n.end
     head = _head(after, surface, r)
@@ -205,6 +207,12 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     for kind, pattern in r.predicates:
         if pattern.search(before) and not _noun_at(doc, n.end):
             return kind, n.value, start, n.end, n.end
+    window = max(0, n.start - 120)
+    change = r.count_change.search(text[window : n.start])
+    if change:  # "le nombre de généralistes est passé de 12 à 7"
+        noun = _head(" " + text[window + change.start("noun") : n.start], "", r)
+        if noun is not None and noun[0] in r.anaphora_kinds:
+            return noun[0], n.value, n.start, n.end, n.end
     pronoun = r.pronoun_count.search(before)
     if (pronoun and n.value == int(n.value) and not _noun_at(doc, n.end)
             and r.doctor_context.search(text[max(0, n.start - 150) : n.start])):
@@ -321,6 +329,7 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         and not r.range_before.search(before)
         and not re.match(r"\s+de\s", tail)  # "à deux ans de la retraite"
         and not _threshold(before, age_trigger.group())
+        and not re.search(r"\by\s+(?:a|avait)\s+$", before, _I)  # "il y a vingt ans"
     ):
         lead = age_trigger.group()
         age_start = n.start - len(lead.lstrip(" ,("))
@@ -434,6 +443,9 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
         return None
     if other and sent - last_sent <= 2 and not _noun_at(doc, n.end + other.end()):
         return last.kind, n.value, start, n.end + other.end(), n.end
+    dated = r.after_time.match(after)
+    if dated and close and last_sent == sent and not _noun_at(doc, n.end):
+        return last.kind, n.value, start, n.end, n.end  # "12 en 2015, 7 aujourd'hui"
     listed = r.before_list.search(before)
     if listed and close and not _noun_at(doc, n.end):
         return last.kind, n.value, n.start - len(listed.group()), n.end, n.end
