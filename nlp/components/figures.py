@@ -41,6 +41,7 @@ _PARTITIVE = re.compile(r"\s+(?:des|d['’]entre\s+les|of\s+the)\s+", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
 _SCALE_TAIL = re.compile(r"(?:mille|millions?|milliards?)$", _I)
 _ONLY = re.compile(r"\bn(?:e\s|['’]\s*)[^.;,]{0,40}\bqu['’]\s*$", _I)
+_AMONG = re.compile(r"\bparmi\s+(?:eux|elles)\s*,?\s*$", _I)
 _HALF = re.compile(r"\s+et\s+demie?\b", _I)
 _SCALES = {"mille": 1e3, "million": 1e6, "milliard": 1e9}
 
@@ -425,6 +426,10 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
               ) -> tuple[str, float, int, int, int] | None:
     """A bare number after a count of the same thing: "Treize autres", "puis quatre"."""
     people = r.after_other.match(after)
+    among = _AMONG.search(before)  # "Parmi eux, trois ont plus de 65 ans"
+    if among and not _noun_at(doc, n.end) and r.doctor_context.search(
+            text[max(0, n.start - 150) : n.start]):
+        return "medecins", n.value, n.start - len(among.group()), n.end, n.end
     if people and re.search(r"entre|them", people.group(), _I) and r.doctor_context.search(
             text[max(0, n.start - 120) : n.start]):
         # "Trois d'entre eux": the doctors or interns named just before

@@ -114,6 +114,12 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("Il n'y a plus qu'un généraliste au village.", [("medecins", 1)]),
         ("Il reste un seul médecin, contre cinq il y a trente ans.",
          [("medecins", 1), ("medecins", 5)]),
+        ("Les généralistes partent un à un. Ils ne sont que trois.", [("medecins", 3)]),
+        ("Nous ne sommes plus que deux médecins, dit le Dr Roux.", [("medecins", 2)]),
+        ("Le bourg avait quatre médecins. Il n'en reste qu'un.",
+         [("medecins", 4), ("medecins", 1)]),
+        ("Les médecins du canton vieillissent. Parmi eux, cinq partiront bientôt.",
+         [("medecins", 5)]),
         ("Les médecins du secteur ont un âge moyen de 57,2 ans (contre 51,6 en France).",
          [("age", 57.2), ("age", 51.6)]),
     ],
@@ -163,6 +169,7 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Il y a deux ans, le maire a inauguré la salle des fêtes.",
         "Des milliers d'habitants attendent un généraliste.",
         "Paul, 41 ans, sort de chez le médecin avec une ordonnance.",
+        "Le maire, élu depuis douze ans, cherche un médecin.",
     ],
 )
 def test_not_figures(text: str) -> None:
