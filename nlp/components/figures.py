@@ -249,7 +249,7 @@ def _density_parts(text: str, n: NumberSpan, nxt: NumberSpan | None, start: int,
         r"(?:plus|n['’]\s*a|n['’]\s*y\s+a)\s+qu['’]\s*$", text[max(0, n.start - 30) : n.start], _I)
     if n.value != int(n.value) or (n.value < 2 and not only) or nxt.value <= n.value:
         return []  # "un médecin pour 750 habitants" is a rate; "un seul ... pour" a count
-    seul = re.match(r"\s*(?:seule?s?\s+)?", between, _I)
+    seul = re.match(r"\s*(?:de\s+|d['’]\s*)?(?:seule?s?\s+)?", between, _I)
     lead = seul.end() if seul else 0
     doctors = r.heads_by_kind["medecins"].match(between, lead)
     if doctors is None:
