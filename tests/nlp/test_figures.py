@@ -173,6 +173,7 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Des milliers d'habitants attendent un généraliste.",
         "Paul, 41 ans, sort de chez le médecin avec une ordonnance.",
         "Le maire, élu depuis douze ans, cherche un médecin.",
+        "Depuis deux semaines, la salle d'attente du nouveau médecin ne désemplit pas.",
     ],
 )
 def test_not_figures(text: str) -> None:
