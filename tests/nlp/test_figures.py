@@ -174,6 +174,7 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Paul, 41 ans, sort de chez le médecin avec une ordonnance.",
         "Le maire, élu depuis douze ans, cherche un médecin.",
         "Depuis deux semaines, la salle d'attente du nouveau médecin ne désemplit pas.",
+        "La commune compte deux cabinets infirmiers et trois centres de secours.",
     ],
 )
 def test_not_figures(text: str) -> None:
