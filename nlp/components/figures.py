@@ -42,6 +42,7 @@ _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
 _SCALE_TAIL = re.compile(r"(?:mille|millions?|milliards?)$", _I)
 _ONLY = re.compile(r"\bn(?:e\s|['’]\s*)[^.;,]{0,40}\bqu['’]\s*$", _I)
 _AMONG = re.compile(r"\bparmi\s+(?:eux|elles)\s*,?\s*$", _I)
+_DONT = re.compile(r"\bdont\s+$", _I)
 _HALF = re.compile(r"\s+et\s+demie?\b", _I)
 _SCALES = {"mille": 1e3, "million": 1e6, "milliard": 1e9}
 
@@ -225,7 +226,12 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     en_verb = r.en_verb.search(before)  # "il en verra trente-huit", near a doctor
     if en_verb and r.en_verb_context.search(text[max(0, n.start - 400) : n.start]):
         return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
-    return _anaphora(text, n, before, after, r, doc, found, sent, start)
+    hit = _anaphora(text, n, before, after, r, doc, found, sent, start)
+    dont = _DONT.search(before)
+    if (hit is None and dont and not _noun_at(doc, n.end)
+            and r.doctor_context.search(text[max(0, n.start - 60) : n.start - len(dont.group())])):
+        return "medecins", n.value, n.start - len(dont.group()), n.end, n.end  # "dont trois"
+    return hit
 
 
 def _rooms(text: str, n: NumberSpan, r: FigureRules) -> bool:
