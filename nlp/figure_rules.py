@@ -78,6 +78,7 @@ class FigureRules:
     duree_ago: re.Pattern[str]
     en_count: re.Pattern[str]
     after_time: re.Pattern[str]
+    term_before: re.Pattern[str]
     count_change: re.Pattern[str]
     duree_ago_context: re.Pattern[str]
 
@@ -154,6 +155,7 @@ def load_rules(resource: str = "figures") -> FigureRules:
         duree_ago=c(time["duree_ago"]),
         en_count=c(ana["en_count"]),
         after_time=c(ana["after_time"]),
+        term_before=c(time["term_before"]),
         count_change=c(ana["count_change"]),
         duree_ago_context=c(time["duree_ago_context"]),
     )

@@ -349,6 +349,8 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
     if half and days:  # "un an et demi" -> 1.5 years
         value, unit_end = n.value + 0.5, unit_end + half.end()
         tail = text[unit_end : unit_end + _WINDOW]
+    if r.term_before.search(before):
+        return None  # "recruté pour une durée de deux ans": a contract's term
     if (r.career_after.match(tail) or r.career_sentence.search(sentence)) and not (
             r.access_sentence.search(sentence) or r.duree_after.match(tail)
             or r.duree_before.search(before)):

@@ -126,6 +126,7 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("Les généralistes du canton, dont quatre partiront bientôt, sont débordés.",
          [("medecins", 4)]),
         ("Les patients attendent en moyenne 45 jours pour un rendez-vous.", [("duree", 45)]),
+        ("Cela fait huit mois que le cabinet est vide.", [("duree", 243.33)]),
         ("Les médecins du secteur ont un âge moyen de 57,2 ans (contre 51,6 en France).",
          [("age", 57.2), ("age", 51.6)]),
     ],
@@ -178,6 +179,7 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Le maire, élu depuis douze ans, cherche un médecin.",
         "Depuis deux semaines, la salle d'attente du nouveau médecin ne désemplit pas.",
         "La commune compte deux cabinets infirmiers et trois centres de secours.",
+        "Le médecin a été recruté pour une durée de trois ans.",
     ],
 )
 def test_not_figures(text: str) -> None:
