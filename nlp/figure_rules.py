@@ -79,6 +79,7 @@ class FigureRules:
     en_count: re.Pattern[str]
     after_time: re.Pattern[str]
     term_before: re.Pattern[str]
+    patients_before: re.Pattern[str]
     count_change: re.Pattern[str]
     duree_ago_context: re.Pattern[str]
 
@@ -156,6 +157,7 @@ def load_rules(resource: str = "figures") -> FigureRules:
         en_count=c(ana["en_count"]),
         after_time=c(ana["after_time"]),
         term_before=c(time["term_before"]),
+        patients_before=c(heads["patients_before"]),
         count_change=c(ana["count_change"]),
         duree_ago_context=c(time["duree_ago_context"]),
     )

@@ -172,6 +172,9 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if (r.population_before.search(before) and population and n.value >= 50
             and n.value == int(n.value) and not n.spelled):
         return "habitants", n.value, start, n.end + population.end(), n.end
+    if (r.patients_before.search(before) and population and n.value >= 10
+            and n.value == int(n.value)):  # "une patientèle de 1 800 personnes"
+        return "patients", n.value, start, n.end + population.end(), n.end
     # "un médecin", "une maison de santé": an article, not a count; "un seul" counts.
     if (n.spelled and n.value == 1 and not re.match(r"\s+seule?s?\b", after, _I)
             and not _ONLY.search(before)):
