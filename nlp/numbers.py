@@ -89,7 +89,7 @@ def _tables() -> tuple[dict[str, float], dict[str, float], re.Pattern[str]]:
     words = "|".join(sorted(approx, key=len, reverse=True))
     approx_re = re.compile(
         rf"\b(?:(?P<mult>une?|deux|trois|quatre|cinq|\d+)[{_SPACES}]+)?(?P<noun>{words})\b"
-        rf"(?=\s+(?:de|d['’]))",
+        rf"(?=\s+(?:de|d['’]|[àa]\s+\w+(?:er|ir|re)\b))",  # "ils sont une dizaine à exercer"
         re.IGNORECASE,
     )
     return scale, approx, approx_re

@@ -130,6 +130,8 @@ def kinds_values(text: str, *, lang: str = "fr") -> list[tuple[str, float]]:
         ("Le Dr Roux laisse une patientèle de 2 100 personnes.", [("patients", 2100)]),
         ("Depuis l'ouverture, 700 personnes se sont inscrites au centre de santé.",
          [("patients", 700)]),
+        ("Les généralistes partent. Ils sont une quinzaine à exercer encore.",
+         [("medecins", 15)]),
         ("Les médecins du secteur ont un âge moyen de 57,2 ans (contre 51,6 en France).",
          [("age", 57.2), ("age", 51.6)]),
     ],
