@@ -43,6 +43,9 @@ _SCALE_TAIL = re.compile(r"(?:mille|millions?|milliards?)$", _I)
 _ONLY = re.compile(r"\bn(?:e\s|['’]\s*)[^.;,]{0,40}\bqu['’]\s*$", _I)
 _AMONG = re.compile(r"\bparmi\s+(?:eux|elles)\s*,?\s*$", _I)
 _DONT = re.compile(r"\bdont\s+$", _I)
+_OTHER_PROFESSION = re.compile(
+    r"\b(?:dentaires?|dentistes?|pharmacies?|pharmaciens?|kin[ée]\w*|v[ée]t[ée]rinaires?|"
+    r"infirmi[eè]re?s?|orthophonistes?)\b", _I)
 _HALF = re.compile(r"\s+et\s+demie?\b", _I)
 _SCALES = {"mille": 1e3, "million": 1e6, "milliard": 1e9}
 
@@ -354,6 +357,8 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         tail = text[unit_end : unit_end + _WINDOW]
     if r.term_before.search(before):
         return None  # "recruté pour une durée de deux ans": a contract's term
+    if _OTHER_PROFESSION.search(sentence) and not r.doctor_context.search(sentence):
+        return None  # "le cabinet dentaire est fermé depuis un an": not our topic (GUIDE)
     if (r.career_after.match(tail) or r.career_sentence.search(sentence)) and not (
             r.access_sentence.search(sentence) or r.duree_after.match(tail)
             or r.duree_before.search(before)):

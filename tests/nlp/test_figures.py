@@ -192,6 +192,8 @@ def test_french_figures(text: str, expected: list[tuple[str, float]]) -> None:
         "Depuis deux semaines, la salle d'attente du nouveau médecin ne désemplit pas.",
         "La commune compte deux cabinets infirmiers et trois centres de secours.",
         "Le médecin a été recruté pour une durée de trois ans.",
+        "Depuis six mois, le cabinet dentaire du bourg est fermé.",
+        "La mairie va y aménager trois cabinets pour de jeunes généralistes.",
     ],
 )
 def test_not_figures(text: str) -> None:
