@@ -357,7 +357,8 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         tail = text[unit_end : unit_end + _WINDOW]
     if r.term_before.search(before):
         return None  # "recruté pour une durée de deux ans": a contract's term
-    if _OTHER_PROFESSION.search(sentence) and not r.doctor_context.search(sentence):
+    near = text[max(bounds[0], n.start - 60) : min(bounds[1], unit_end + 60)]
+    if _OTHER_PROFESSION.search(near) and not r.doctor_context.search(sentence):
         return None  # "le cabinet dentaire est fermé depuis un an": not our topic (GUIDE)
     if (r.career_after.match(tail) or r.career_sentence.search(sentence)) and not (
             r.access_sentence.search(sentence) or r.duree_after.match(tail)
