@@ -72,6 +72,16 @@ class FigureRules:
     range_between: re.Pattern[str]
     range_entre: re.Pattern[str]
     pronoun_count: re.Pattern[str]
+    doctors_aged: re.Pattern[str]
+    rooms_before: re.Pattern[str]
+    rooms_head: re.Pattern[str]
+    duree_ago: re.Pattern[str]
+    en_count: re.Pattern[str]
+    after_time: re.Pattern[str]
+    term_before: re.Pattern[str]
+    patients_before: re.Pattern[str]
+    count_change: re.Pattern[str]
+    duree_ago_context: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -140,6 +150,16 @@ def load_rules(resource: str = "figures") -> FigureRules:
         range_between=c(time["range_between"]),
         range_entre=c(time["range_entre"]),
         pronoun_count=c(ana["pronoun_count"]),
+        doctors_aged=c(time["doctors_aged"]),
+        rooms_before=c(heads["rooms_before"]),
+        rooms_head=c(heads["rooms_head"]),
+        duree_ago=c(time["duree_ago"]),
+        en_count=c(ana["en_count"]),
+        after_time=c(ana["after_time"]),
+        term_before=c(time["term_before"]),
+        patients_before=c(heads["patients_before"]),
+        count_change=c(ana["count_change"]),
+        duree_ago_context=c(time["duree_ago_context"]),
     )
 
 

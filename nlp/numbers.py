@@ -89,7 +89,7 @@ def _tables() -> tuple[dict[str, float], dict[str, float], re.Pattern[str]]:
     words = "|".join(sorted(approx, key=len, reverse=True))
     approx_re = re.compile(
         rf"\b(?:(?P<mult>une?|deux|trois|quatre|cinq|\d+)[{_SPACES}]+)?(?P<noun>{words})\b"
-        rf"(?=\s+(?:de|d['’]))",
+        rf"(?=\s+(?:de|d['’]|[àa]\s+\w+(?:er|ir|re)\b))",  # "ils sont une dizaine à exercer"
         re.IGNORECASE,
     )
     return scale, approx, approx_re
@@ -146,6 +146,8 @@ def _approx_numbers(text: str, taken: list[NumberSpan]) -> list[NumberSpan]:
     out = []
     for m in approx_re.finditer(text):
         mult = m.group("mult")
+        if mult is None and m.group("noun").lower().endswith("s"):
+            continue  # "des milliers d'habitants", "des dizaines de patients": no number
         if mult is None or mult.lower() in {"un", "une"}:
             factor = 1.0
         elif mult.isdigit():

@@ -39,6 +39,15 @@ _BEFORE = 50  # and before it
 _SCALED = re.compile(r"(?:millions?|milliards?|billions?|thousand|aines?|iers?)$", _I)
 _PARTITIVE = re.compile(r"\s+(?:des|d['’]entre\s+les|of\s+the)\s+", _I)
 _DE = re.compile(r"^\s*(?:de\s+|d['’]\s*|of\s+)", _I)
+_SCALE_TAIL = re.compile(r"(?:mille|millions?|milliards?)$", _I)
+_ONLY = re.compile(r"\bn(?:e\s|['’]\s*)[^.;,]{0,40}\bqu['’]\s*$", _I)
+_AMONG = re.compile(r"\bparmi\s+(?:eux|elles)\s*,?\s*$", _I)
+_DONT = re.compile(r"\bdont\s+$", _I)
+_OTHER_PROFESSION = re.compile(
+    r"\b(?:dentaires?|dentistes?|pharmacies?|pharmaciens?|kin[ée]\w*|v[ée]t[ée]rinaires?|"
+    r"infirmi[eè]re?s?|orthophonistes?)\b", _I)
+_HALF = re.compile(r"\s+et\s+demie?\b", _I)
+_SCALES = {"mille": 1e3, "million": 1e6, "milliard": 1e9}
 
 
 @Language.factory(
@@ -166,9 +175,13 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if (r.population_before.search(before) and population and n.value >= 50
             and n.value == int(n.value) and not n.spelled):
         return "habitants", n.value, start, n.end + population.end(), n.end
+    if (r.patients_before.search(before) and population and n.value >= 10
+            and n.value == int(n.value)):  # "une patientèle de 1 800 personnes"
+        return "patients", n.value, start, n.end + population.end(), n.end
     # "un médecin", "une maison de santé": an article, not a count; "un seul" counts.
-    if n.spelled and n.value == 1 and not re.match(r"\s+seule?s?\b", after, _I):
-        return None
+    if (n.spelled and n.value == 1 and not re.match(r"\s+seule?s?\b", after, _I)
+            and not _ONLY.search(before)):
+        return None  # "il n'y a plus qu'un médecin" counts
     if before.rstrip().endswith("€"):
         return "montant", n.value, start - len(before) + len(before.rstrip()) - 1, n.end, n.end
     head = _head(after, surface, r)
@@ -176,10 +189,14 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
     if partitive and nxt.start == n.end + partitive.end():
         # "trois des cinq médecins": the part takes the kind of the whole
         whole = _head(text[nxt.end : nxt.end + _WINDOW], text[nxt.start : nxt.end], r)
+        if whole is not None and _rooms(text, nxt, r):
+            return None
         if whole is not None and whole[0] in r.anaphora_kinds:
             return whole[0], n.value, start, n.end, n.end
     if head is not None:
         kind, head_end = head
+        if kind == "structures" and _rooms(text, n, r):
+            return None
         if kind in r.anaphora_kinds and r.ratio_after.match(after[head_end:]):
             return None
         # The health context may sit in the sentence before ("Un pôle santé ... financé
@@ -191,18 +208,42 @@ def _classify(text: str, n: NumberSpan, nxt: NumberSpan | None, bounds: tuple[in
             return None
         return kind, n.value, start, n.end + head_end, n.end
     if n.value != int(n.value):
+        # a decimal is bare only when compared: "53,8 ans (contre 50,3 au niveau national)"
+        if r.before_compare.search(before):
+            return _anaphora(text, n, before, after, r, doc, found, sent, start)
         return None
     for kind, pattern in r.predicates:
         if pattern.search(before) and not _noun_at(doc, n.end):
             return kind, n.value, start, n.end, n.end
+    window = max(0, n.start - 120)
+    change = r.count_change.search(text[window : n.start])
+    if change:  # "le nombre de généralistes est passé de 12 à 7"
+        noun = _head(" " + text[window + change.start("noun") : n.start], "", r)
+        if noun is not None and noun[0] in r.anaphora_kinds:
+            return noun[0], n.value, n.start, n.end, n.end
     pronoun = r.pronoun_count.search(before)
     if (pronoun and n.value == int(n.value) and not _noun_at(doc, n.end)
             and r.doctor_context.search(text[max(0, n.start - 150) : n.start])):
         return "medecins", n.value, n.start, n.end, n.end  # "ils ne sont plus que deux"
+    en_count = r.en_count.search(before)  # "d'en recruter deux", doctors named before
+    if (en_count and not _noun_at(doc, n.end) and not r.en_verb.search(before)
+            and r.doctor_context.search(text[max(0, n.start - 150) : n.start])):
+        return "medecins", n.value, n.start - len(en_count.group()), n.end, n.end
     en_verb = r.en_verb.search(before)  # "il en verra trente-huit", near a doctor
     if en_verb and r.en_verb_context.search(text[max(0, n.start - 400) : n.start]):
         return "consultations", n.value, n.start - len(en_verb.group()), n.end, n.end
-    return _anaphora(text, n, before, after, r, doc, found, sent, start)
+    hit = _anaphora(text, n, before, after, r, doc, found, sent, start)
+    dont = _DONT.search(before)
+    if (hit is None and dont and not _noun_at(doc, n.end)
+            and r.doctor_context.search(text[max(0, n.start - 60) : n.start - len(dont.group())])):
+        return "medecins", n.value, n.start - len(dont.group()), n.end, n.end  # "dont trois"
+    return hit
+
+
+def _rooms(text: str, n: NumberSpan, r: FigureRules) -> bool:
+    """"un bâtiment de quatre cabinets", "deux des quatre cabines": rooms, not facilities."""
+    return bool(r.rooms_head.match(text[n.end : n.end + _WINDOW])
+                and r.rooms_before.search(text[max(0, n.start - _BEFORE) : n.start]))
 
 
 _RATE_BASES = {100.0, 1_000.0, 10_000.0, 100_000.0}
@@ -220,7 +261,7 @@ def _density_parts(text: str, n: NumberSpan, nxt: NumberSpan | None, start: int,
         r"(?:plus|n['’]\s*a|n['’]\s*y\s+a)\s+qu['’]\s*$", text[max(0, n.start - 30) : n.start], _I)
     if n.value != int(n.value) or (n.value < 2 and not only) or nxt.value <= n.value:
         return []  # "un médecin pour 750 habitants" is a rate; "un seul ... pour" a count
-    seul = re.match(r"\s*(?:seule?s?\s+)?", between, _I)
+    seul = re.match(r"\s*(?:de\s+|d['’]\s*)?(?:seule?s?\s+)?", between, _I)
     lead = seul.end() if seul else 0
     doctors = r.heads_by_kind["medecins"].match(between, lead)
     if doctors is None:
@@ -252,10 +293,20 @@ def _range(text: str, n: NumberSpan, nxt: NumberSpan | None, before: str,
         whole = NumberSpan(n.start, nxt.end, nxt.value, spelled=nxt.spelled)
         upper = _time_figure(text, whole, before, text[nxt.end : nxt.end + _WINDOW], unit,
                              bounds, r, n.start)
-    if upper is None or upper[0] in {"age", "densite"}:
-        return None  # age ranges describe a population, not a doctor
+    if upper is None or upper[0] == "densite":
+        return None
+    if upper[0] == "age" and not r.doctors_aged.search(before):
+        return None  # age ranges describe a population, unless named doctors' ("âgés de")
     kind, value, _s, end, consumed = upper
-    if kind == "duree":
+    scale = _SCALE_TAIL.search(text[nxt.start : nxt.end])
+    if scale and not _SCALE_TAIL.search(text[n.start : n.end]):
+        # "entre quatre et cinq mille euros", "2 à 3 millions": the scale is shared
+        factor = _SCALES[scale.group().lower().rstrip("s")]
+        if n.value < 1000 <= factor:
+            value = n.value * factor * (value / nxt.value)
+        else:
+            value = n.value * value / nxt.value
+    elif kind == "duree":
         value = value / nxt.value * n.value  # same unit as the upper bound
     elif value != nxt.value:
         value = n.value * value / nxt.value  # a scale word on the upper bound only
@@ -285,12 +336,13 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
         age_trigger
         and not (n.spelled and n.value == 1)
         and 18 <= n.value < 100
-        and r.doctor_context.search(_age_context(text, bounds, age_trigger.group()))
+        and _doctor_named(_age_context(text, bounds, age_trigger.group()), r)
         and not r.child_context.search(sentence)
         and not r.range_after.match(tail)
         and not r.range_before.search(before)
         and not re.match(r"\s+de\s", tail)  # "à deux ans de la retraite"
         and not _threshold(before, age_trigger.group())
+        and not re.search(r"\by\s+(?:a|avait)\s+$", before, _I)  # "il y a vingt ans"
     ):
         lead = age_trigger.group()
         age_start = n.start - len(lead.lstrip(" ,("))
@@ -298,6 +350,16 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
     if unit is None:
         return None
     days = r.time_units.get(word)
+    half = _HALF.match(tail)
+    value = n.value
+    if half and days:  # "un an et demi" -> 1.5 years
+        value, unit_end = n.value + 0.5, unit_end + half.end()
+        tail = text[unit_end : unit_end + _WINDOW]
+    if r.term_before.search(before):
+        return None  # "recruté pour une durée de deux ans": a contract's term
+    near = text[max(bounds[0], n.start - 60) : min(bounds[1], unit_end + 60)]
+    if _OTHER_PROFESSION.search(near) and not r.doctor_context.search(sentence):
+        return None  # "le cabinet dentaire est fermé depuis un an": not our topic (GUIDE)
     if (r.career_after.match(tail) or r.career_sentence.search(sentence)) and not (
             r.access_sentence.search(sentence) or r.duree_after.match(tail)
             or r.duree_before.search(before)):
@@ -309,14 +371,32 @@ def _time_figure(text: str, n: NumberSpan, before: str, after: str, unit: re.Mat
     during = r.duree_during.search(before)
     if trigger is None and during and not r.recurring_after.match(tail):
         trigger = during
+    ago = r.duree_ago.search(before)  # "l'annonce passée il y a un an reste sans réponse"
+    if trigger is None and ago and r.duree_ago_context.search(sentence):
+        trigger = ago
     waiting = r.duree_sentence.search(text[bounds[0] : n.start]) and not r.duree_period.search(
         before)
     if days == 1 and n.value >= 5 and re.match(r"\s*par\s+semaine", tail, _I):
         return None  # "cinq jours par semaine" is a working week, not a visit
     if days and (trigger or waiting or r.duree_after.match(tail)):
         d_start = n.start - len(trigger.group()) if trigger else start
-        return "duree", n.value * days, d_start, unit_end, unit_end
+        return "duree", value * days, d_start, unit_end, unit_end
     return None
+
+
+_PATIENT_SIDE = re.compile(r"\bchez\s+(?:le|un|son|sa|mon|ma|leur|ton|votre|notre)\s+$", _I)
+
+
+def _doctor_named(context: str, r: FigureRules) -> bool:
+    """A doctor in the context, not only as where a patient goes ("chez le médecin",
+    "son médecin traitant"): "Marie, 36 ans, ... aller chez le médecin" is a patient's age."""
+    for m in r.doctor_context.finditer(context):
+        if _PATIENT_SIDE.search(context[max(0, m.start() - 20) : m.start()]):
+            continue
+        if re.match(r"\s+traitant", context[m.end() : m.end() + 12], _I):
+            continue
+        return True
+    return False
 
 
 def _threshold(before: str, trigger: str) -> bool:
@@ -363,6 +443,10 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
               ) -> tuple[str, float, int, int, int] | None:
     """A bare number after a count of the same thing: "Treize autres", "puis quatre"."""
     people = r.after_other.match(after)
+    among = _AMONG.search(before)  # "Parmi eux, trois ont plus de 65 ans"
+    if among and not _noun_at(doc, n.end) and r.doctor_context.search(
+            text[max(0, n.start - 150) : n.start]):
+        return "medecins", n.value, n.start - len(among.group()), n.end, n.end
     if people and re.search(r"entre|them", people.group(), _I) and r.doctor_context.search(
             text[max(0, n.start - 120) : n.start]):
         # "Trois d'entre eux": the doctors or interns named just before
@@ -381,6 +465,9 @@ def _anaphora(text: str, n: NumberSpan, before: str, after: str, r: FigureRules,
         return None
     if other and sent - last_sent <= 2 and not _noun_at(doc, n.end + other.end()):
         return last.kind, n.value, start, n.end + other.end(), n.end
+    dated = r.after_time.match(after)
+    if dated and close and last_sent == sent and not _noun_at(doc, n.end):
+        return last.kind, n.value, start, n.end, n.end  # "12 en 2015, 7 aujourd'hui"
     listed = r.before_list.search(before)
     if listed and close and not _noun_at(doc, n.end):
         return last.kind, n.value, n.start - len(listed.group()), n.end, n.end
