@@ -30,16 +30,15 @@ REBUILD = (
     "$VEILLE_REALPRESS_CACHE at a copy"
 )
 
-# Pinned slightly under the better of the two measured runs: branch issue-12 at 6e87b6a
-# (README). Main at 7640f50 scored lower (initiatives 0.580, placed 0.308, figures 0.695),
-# so this gate needs the issue-12 NLP work merged; the lead adjusts the floors after merging.
-# A drop below them is a regression on unseen real press.
+# Pinned slightly under main after the real-press round (README: the even-numbered half
+# was used to tune, the odd half stayed unseen; both halves' scores are there). A drop
+# below them is a regression on real press.
 FLOORS = {
-    ("relevance", "accuracy"): 0.91,
+    ("relevance", "accuracy"): 0.97,
     ("communes", "f1"): 0.92,
-    ("initiatives", "f1"): 0.60,
-    ("placed", "f1"): 0.45,
-    ("figures", "f1"): 0.73,
+    ("initiatives", "f1"): 0.76,
+    ("placed", "f1"): 0.60,
+    ("figures", "f1"): 0.81,
 }
 PRIMARY_RECALL_FLOOR = 0.94
 
