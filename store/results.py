@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from store.facts import FACT_COLUMNS, rows_for
-from store.ids import article_id, parse_published, sha1, utcnow
+from store.ids import article_id, utcnow
+from store.writer import cleaned_columns, cleaned_fields
 from veille.records import Analysis, PageResult
 
 # (article_id, stage, reason, message)
@@ -259,16 +260,7 @@ def _article_row(r: PageResult) -> dict[str, Any]:
         "url": r.url,
         "source_id": r.source_id,
         "now": utcnow(),
-        "title": art.title,
-        "published": parse_published(art.published),
-        "published_text": art.published,
-        "author": art.author,
-        "site_name": art.site_name,
-        "lang": art.lang,
-        "text": art.text,
-        "body_start": art.body_start,
-        "text_sha1": sha1(art.text),
-        "paywalled": art.paywalled,
+        **cleaned_columns(art),
         "clean_version": r.clean_version,
         "cheap_relevance": r.cheap_relevance,
     }
@@ -283,16 +275,7 @@ def _ARTICLE_SCHEMA() -> Any:  # noqa: N802 - built lazily: pyarrow is a heavy i
             ("url", pa.string()),
             ("source_id", pa.string()),
             ("now", pa.timestamp("us")),
-            ("title", pa.string()),
-            ("published", pa.date32()),
-            ("published_text", pa.string()),
-            ("author", pa.string()),
-            ("site_name", pa.string()),
-            ("lang", pa.string()),
-            ("text", pa.string()),
-            ("body_start", pa.int32()),
-            ("text_sha1", pa.string()),
-            ("paywalled", pa.bool_()),
+            *cleaned_fields(),
             ("clean_version", pa.string()),
             ("cheap_relevance", pa.float64()),
         ]

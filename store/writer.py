@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.ids import article_id, parse_published, parse_timestamp, sha1, utcnow
-from veille.records import FetchedPage, FetchFailure, UrlAlias
+from veille.records import CleanArticle, FetchedPage, FetchFailure, UrlAlias
 
 if TYPE_CHECKING:
     import duckdb
@@ -403,6 +403,15 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
         "url": page.url,
         "source_id": page.source_id,
         "fetched_at": parse_timestamp(page.fetched_at),
+        **cleaned_columns(art),
+        "clean_version": _given_clean_version(page),
+    }
+
+
+def cleaned_columns(art: CleanArticle) -> dict[str, Any]:
+    """The `articles` columns a cleaned article fills; the analyse stage's rows
+    (store/results.py) share them. Order matches `cleaned_fields()`."""
+    return {
         "title": art.title,
         "published": parse_published(art.published),
         "published_text": art.published,
@@ -413,8 +422,25 @@ def _article_row(page: FetchedPage) -> dict[str, Any]:
         "body_start": art.body_start,
         "text_sha1": sha1(art.text),
         "paywalled": art.paywalled,
-        "clean_version": _given_clean_version(page),
     }
+
+
+def cleaned_fields() -> list[Any]:
+    """Arrow fields of `cleaned_columns`."""
+    import pyarrow as pa
+
+    return [
+        ("title", pa.string()),
+        ("published", pa.date32()),
+        ("published_text", pa.string()),
+        ("author", pa.string()),
+        ("site_name", pa.string()),
+        ("lang", pa.string()),
+        ("text", pa.string()),
+        ("body_start", pa.int32()),
+        ("text_sha1", pa.string()),
+        ("paywalled", pa.bool_()),
+    ]
 
 
 @functools.cache
@@ -448,16 +474,7 @@ def _schemas() -> tuple[Any, Any]:
             ("url", pa.string()),
             ("source_id", pa.string()),
             ("fetched_at", pa.timestamp("us")),
-            ("title", pa.string()),
-            ("published", pa.date32()),
-            ("published_text", pa.string()),
-            ("author", pa.string()),
-            ("site_name", pa.string()),
-            ("lang", pa.string()),
-            ("text", pa.string()),
-            ("body_start", pa.int32()),
-            ("text_sha1", pa.string()),
-            ("paywalled", pa.bool_()),
+            *cleaned_fields(),
             ("clean_version", pa.string()),
         ]
     )
