@@ -21,7 +21,6 @@ from typing import Any
 
 from crawler.sources import Source
 from veille.config import Settings
-from veille.errors import StoreError, VeilleError
 from veille.records import FetchedPage, FetchFailure
 
 log = logging.getLogger(__name__)
@@ -198,9 +197,7 @@ def run_backfill(
 ) -> BackfillSummary:
     """Walk the sources' sitemap archives into `db_path`. Raises AlreadyRunningError (exit 75)
     when a crawl or backfill holds the database, StoreError when the store failed."""
-    from scrapy.crawler import AsyncCrawlerProcess
-
-    from crawler.lock import crawl_lock
+    from crawler.run import run_spider
     from crawler.settings import scrapy_settings
     from crawler.spiders.backfill import SitemapBackfillSpider
 
@@ -220,17 +217,7 @@ def run_backfill(
         max_page_bytes=int(conf["DOWNLOAD_MAXSIZE"]),
         on_progress=on_progress,
     )
-    with crawl_lock(db_path):
-        process = AsyncCrawlerProcess(conf)
-        process.crawl(SitemapBackfillSpider, context=ctx)
-        process.start()
-    if not ctx.run_id:
-        raise VeilleError(f"the backfill did not start (store {db_path}); see the log above")
-    if ctx.store_error:
-        raise StoreError(
-            f"the backfill could not write to {db_path}: {ctx.store_error}; "
-            "pages already written are kept; re-run to continue."
-        )
+    run_spider(conf, SitemapBackfillSpider, ctx, db_path, what="backfill")
     status = (
         "ok"
         if ctx.close_reason == "finished" and not ctx.stats.failed and not any(ctx.pending)

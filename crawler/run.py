@@ -57,9 +57,6 @@ def run_crawl(*, sources: Iterable[Source], db_path: str | Path, max_pages: int 
               politeness: bool = True) -> CrawlSummary:
     """Crawl `sources` into `db_path`. Raises AlreadyRunningError (exit 75) when another
     crawl holds the lock of this database, StoreError when the store failed."""
-    from scrapy.crawler import AsyncCrawlerProcess
-
-    from crawler.lock import crawl_lock
     from crawler.settings import scrapy_settings
     from crawler.spiders.press import PressSpider
 
@@ -68,18 +65,28 @@ def run_crawl(*, sources: Iterable[Source], db_path: str | Path, max_pages: int 
     scrapy_conf = scrapy_settings(settings, politeness=politeness, overrides=overrides)
     ctx = CrawlContext(sources=source_map, db_path=str(db_path), max_pages=max_pages,
                        max_page_bytes=int(scrapy_conf["DOWNLOAD_MAXSIZE"]))
-    with crawl_lock(db_path):
-        process = AsyncCrawlerProcess(scrapy_conf)
-        process.crawl(PressSpider, context=ctx)
-        process.start()
-    if not ctx.run_id:
-        raise VeilleError(f"the crawl did not start (store {db_path}); see the log above")
-    if ctx.store_error:
-        raise StoreError(
-            f"the crawl could not write to {db_path}: {ctx.store_error}; "
-            "see the log above. Pages already written are kept; re-run to continue."
-        )
+    run_spider(scrapy_conf, PressSpider, ctx, db_path, what="crawl")
     from crawler.pipelines import summary_dict
 
     return CrawlSummary(run_id=ctx.run_id, status=ctx.status, db_path=str(db_path),
                         data=summary_dict(ctx))
+
+
+def run_spider(conf: Any, spider_cls: type, ctx: Any, db_path: str | Path, *, what: str) -> None:
+    """One Scrapy run of `spider_cls` under the database's crawl lock (a crawl, a sitemap
+    backfill); raises when it did not start or could not write to the store."""
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    from crawler.lock import crawl_lock
+
+    with crawl_lock(db_path):
+        process = AsyncCrawlerProcess(conf)
+        process.crawl(spider_cls, context=ctx)
+        process.start()
+    if not ctx.run_id:
+        raise VeilleError(f"the {what} did not start (store {db_path}); see the log above")
+    if ctx.store_error:
+        raise StoreError(
+            f"the {what} could not write to {db_path}: {ctx.store_error}; "
+            "see the log above. Pages already written are kept; re-run to continue."
+        )
