@@ -37,7 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 from crawler import fixture_shapes
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "site"
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre")
 
 
@@ -148,7 +148,7 @@ def render_article(meta: dict[str, str], *, base: str, root: Path, path: str | N
         "title": html.escape(title), "standfirst": html.escape(meta.get("standfirst", "")),
         "author": html.escape(meta.get("author", "")),
         "section": html.escape(meta.get("section", "")),
-        "date": meta["date"], "date_fr": f"{int(day)} {_MONTHS[int(month) - 1]} {year}",
+        "date": meta["date"], "date_fr": f"{int(day)} {MONTHS_FR[int(month) - 1]} {year}",
         "base": base, "path": path or meta["path"], "body": paragraphs,
         "title_json": json.dumps(title, ensure_ascii=False),
         "author_json": json.dumps(meta.get("author", ""), ensure_ascii=False),

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from crawler.fixture_site import MONTHS_FR as MONTHS
 from ops.demo_texts import (
     COLOUR,
     LOCAL,
@@ -187,20 +188,6 @@ OUTLETS = (
 # The three outlets that existed before the year was generated keep their RSS feed.
 WITH_FEED = {"courrier-du-cher", "gazette-des-vosges", "echo-du-cantal"}
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
